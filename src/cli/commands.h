@@ -1,0 +1,17 @@
+#pragma once
+// The CLI's subcommands. Each `add_*` registers its options on the parent app and returns a callable
+// that runs the command after parsing; the callable returns the process exit code. Library errors
+// propagate as exceptions to main(), the one place that maps them to messages and exit codes.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace advx::cli {
+
+using Command = std::function<int()>;
+
+/// `advx data inspect` and `advx data synth`.
+void add_data_commands(CLI::App& app, Command& selected);
+
+}  // namespace advx::cli

@@ -1,0 +1,149 @@
+#include "advx/data/synthetic.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <unordered_set>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/os.h>
+
+#include "advx/common/error.h"
+#include "advx/common/rng.h"
+
+namespace advx {
+
+namespace {
+
+/// Sampling from a fixed discrete distribution by binary search over the cumulative weights.
+class Discrete {
+ public:
+  explicit Discrete(const std::vector<double>& w) : cum_(w.size()) {
+    std::partial_sum(w.begin(), w.end(), cum_.begin());
+  }
+  std::size_t sample(Rng& rng) const {
+    const double u = rng.uniform_double() * cum_.back();
+    return static_cast<std::size_t>(std::upper_bound(cum_.begin(), cum_.end(), u) - cum_.begin());
+  }
+
+ private:
+  std::vector<double> cum_;
+};
+
+constexpr std::array kAgeCodes{1, 18, 25, 35, 45, 50, 56};
+// ML-1M's users per age code (REFERENCE §1.1).
+constexpr std::array kAgeCounts{222.0, 1103.0, 2096.0, 1193.0, 550.0, 496.0, 380.0};
+
+}  // namespace
+
+SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, const SyntheticOptions& o) {
+  if (o.users < 10) throw InputError(fmt::format("--users must be ≥ 10, got {}", o.users));
+  if (o.items < 50) throw InputError(fmt::format("--items must be ≥ 50, got {}", o.items));
+  if (o.clusters < 2 || o.clusters > o.items / 5)
+    throw InputError(fmt::format("clusters must be in 2..items/5, got {}", o.clusters));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot create the output directory: {}", dir.string(), ec.message()));
+
+  Rng rng(o.seed);
+  const auto n_items = static_cast<std::size_t>(o.items);
+  const auto n_clusters = static_cast<std::size_t>(o.clusters);
+
+  // Items: a cluster each, and a long-tailed popularity over a random ranking.
+  std::vector<std::int32_t> rank(n_items);
+  std::iota(rank.begin(), rank.end(), 1);
+  rng.shuffle(std::span<std::int32_t>(rank));
+  std::vector<double> popularity(n_items);
+  std::vector<std::vector<std::size_t>> cluster_items(n_clusters);
+  std::vector<std::vector<double>> cluster_pop(n_clusters);
+  for (std::size_t i = 0; i < n_items; ++i) {
+    popularity[i] = 1.0 / rank[i];
+    const auto c = static_cast<std::size_t>(rng.below(n_clusters));
+    cluster_items[c].push_back(i);
+    cluster_pop[c].push_back(popularity[i]);
+  }
+  std::vector<Discrete> within;
+  for (std::size_t c = 0; c < n_clusters; ++c) {
+    if (cluster_items[c].empty()) {  // every cluster needs an item; borrow the most popular one
+      const auto top = static_cast<std::size_t>(std::max_element(popularity.begin(), popularity.end()) - popularity.begin());
+      cluster_items[c].push_back(top);
+      cluster_pop[c].push_back(popularity[top]);
+    }
+    within.emplace_back(cluster_pop[c]);
+  }
+  const Discrete global(popularity);
+
+  // Attribute effects on cluster preferences: one vector per gender, one slope per cluster for age.
+  std::vector<double> effect_f(n_clusters), effect_m(n_clusters), effect_age(n_clusters);
+  for (std::size_t c = 0; c < n_clusters; ++c) {
+    effect_f[c] = rng.normal();
+    effect_m[c] = rng.normal();
+    effect_age[c] = rng.normal();
+  }
+  const Discrete age_dist(std::vector<double>(kAgeCounts.begin(), kAgeCounts.end()));
+  constexpr double kAgeMean = 30.64, kAgeSd = 12.89;
+  const double mean_extra = std::max(1.0, 0.045 * o.items - 20.0);
+  const double log_mu = std::log(mean_extra) - 0.5;  // log-normal with σ = 1 has mean e^{μ+½}
+
+  // Written under temporary names and renamed at the end, so an interrupted run never leaves a
+  // half-written data set that a reader would take for a complete one.
+  const auto tmp = [&](const char* name) { return dir / (std::string(name) + ".partial"); };
+  auto users_out = fmt::output_file(tmp("users.dat").string());
+  auto ratings_out = fmt::output_file(tmp("ratings.dat").string());
+  SyntheticSummary summary;
+  std::vector<double> pref(n_clusters);
+  std::unordered_set<std::size_t> chosen;
+  std::int64_t timestamp = 956703932;
+  for (std::int32_t u = 1; u <= o.users; ++u) {
+    const bool female = rng.uniform_double() < 0.283;
+    const int age = kAgeCodes[age_dist.sample(rng)];
+    const auto occupation = rng.below(21);
+    users_out.print("{}::{}::{}::{}::{:05d}\n", u, female ? 'F' : 'M', age, occupation, rng.below(100000));
+    summary.female += female ? 1 : 0;
+
+    const double age_z = (age - kAgeMean) / kAgeSd;
+    for (std::size_t c = 0; c < n_clusters; ++c)
+      pref[c] = o.signal * ((female ? effect_f[c] : effect_m[c]) + effect_age[c] * age_z) + 0.8 * rng.normal();
+    const double top = *std::max_element(pref.begin(), pref.end());
+    for (auto& p : pref) p = std::exp(p - top);
+    const Discrete clusters(pref);
+
+    const auto extra = static_cast<std::int64_t>(std::exp(log_mu + rng.normal()));
+    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(20 + extra, o.items / 2));
+    chosen.clear();
+    while (chosen.size() < n) {
+      const bool via_taste = rng.uniform_double() < 0.7;
+      std::size_t item;
+      if (via_taste) {
+        const auto c = clusters.sample(rng);
+        item = cluster_items[c][within[c].sample(rng)];
+      } else {
+        item = global.sample(rng);
+      }
+      if (!chosen.insert(item).second) continue;
+      // Items reached through taste are mostly liked; popularity picks are a coin toss.
+      const double p_like = via_taste ? 0.75 : 0.45;
+      int rating;
+      if (rng.uniform_double() < p_like)
+        rating = rng.uniform_double() < 0.45 ? 5 : 4;
+      else
+        rating = 1 + static_cast<int>(rng.below(3));
+      ratings_out.print("{}::{}::{}::{}\n", u, item + 1, rating, timestamp++);
+      ++summary.ratings;
+      summary.ratings_ge4 += rating >= 4 ? 1 : 0;
+    }
+  }
+  users_out.close();
+  ratings_out.close();
+  auto movies_out = fmt::output_file(tmp("movies.dat").string());
+  for (std::size_t i = 0; i < n_items; ++i)
+    movies_out.print("{}::Synthetic movie {} (2000)::Cluster{}\n", i + 1, i + 1, i % n_clusters);
+  movies_out.close();
+  for (const char* name : {"users.dat", "movies.dat", "ratings.dat"}) std::filesystem::rename(tmp(name), dir / name);
+  return summary;
+}
+
+}  // namespace advx

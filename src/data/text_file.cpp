@@ -1,0 +1,83 @@
+#include "text_file.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace advx::detail {
+
+TextFile::TextFile(const std::filesystem::path& path, std::string_view expected_content) : path_(path.string()) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw input_error_at(path_, 0, fmt::format("file not found (expected {})", expected_content));
+  if (std::filesystem::is_directory(path, ec))
+    throw input_error_at(path_, 0, fmt::format("is a directory, expected a file with {}", expected_content));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw input_error_at(path_, 0, "cannot open the file for reading");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  text_ = std::move(ss).str();
+  if (text_.empty()) throw input_error_at(path_, 0, fmt::format("file is empty, expected {}", expected_content));
+}
+
+bool TextFile::next(std::string_view& line) {
+  if (pos_ >= text_.size()) return false;
+  auto end = text_.find('\n', pos_);
+  if (end == std::string::npos) end = text_.size();
+  line = std::string_view(text_).substr(pos_, end - pos_);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  pos_ = end + 1;
+  ++line_no_;
+  return true;
+}
+
+void split_fields(std::string_view line, std::string_view sep, std::vector<std::string_view>& out) {
+  out.clear();
+  std::size_t start = 0;
+  for (;;) {
+    const auto at = line.find(sep, start);
+    if (at == std::string_view::npos) {
+      out.push_back(line.substr(start));
+      return;
+    }
+    out.push_back(line.substr(start, at - start));
+    start = at + sep.size();
+  }
+}
+
+void split_exact(const TextFile& f, std::string_view line, std::string_view sep, std::size_t n,
+                 std::string_view format, std::vector<std::string_view>& out) {
+  if (line.empty()) throw f.error(fmt::format("empty line, expected {}", format));
+  split_fields(line, sep, out);
+  if (out.size() != n)
+    throw f.error(fmt::format("expected {} fields ({}) separated by '{}', found {}", n, format,
+                              sep == "\t" ? "\\t" : sep, out.size()));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::int64_t parse_id(const TextFile& f, std::string_view field, std::string_view what) {
+  const auto s = trim(field);
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size())
+    throw f.error(fmt::format("{} must be an integer, found '{}'", what, field));
+  return v;
+}
+
+double parse_number(const TextFile& f, std::string_view field, std::string_view what) {
+  const auto s = trim(field);
+  double v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v))
+    throw f.error(fmt::format("{} must be a finite number, found '{}'", what, field));
+  return v;
+}
+
+}  // namespace advx::detail

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `advx` command line: exit codes, one-line errors, help, and a synth →
+# inspect round trip. Usage: test_cli.sh ADVX_BINARY TESTS_DATA_DIR
+set -u
+advx=$1
+data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+checks=0
+
+# expect CODE PATTERN -- CMD...: CMD exits with CODE and its stderr+stdout matches the regex PATTERN.
+expect() {
+  local code=$1 pattern=$2
+  shift 3
+  checks=$((checks + 1))
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [[ $got -ne $code ]] || ! grep -Eq -- "$pattern" "$tmp/out" "$tmp/err"; then
+    echo "FAIL: $* → exit $got (want $code), output must match /$pattern/"
+    sed 's/^/    /' "$tmp/err" "$tmp/out" | head -20
+    failures=$((failures + 1))
+  fi
+}
+# one_line_error: the last command's stderr is a single 'advx: error:' line plus the usage hint.
+one_line_error() {
+  checks=$((checks + 1))
+  if [[ $(grep -c '^advx: error:' "$tmp/err") -ne 1 ]] || [[ $(wc -l <"$tmp/err") -gt 2 ]]; then
+    echo "FAIL: expected one 'advx: error:' line, got:"; sed 's/^/    /' "$tmp/err"
+    failures=$((failures + 1))
+  fi
+}
+
+expect 0 'Subcommands' -- "$advx" --help
+expect 0 '--format' -- "$advx" data inspect --help
+expect 0 '--users' -- "$advx" data synth --help
+expect 0 '^[0-9]+\.[0-9]+\.[0-9]+' -- "$advx" --version
+expect 2 'advx: error' -- "$advx"
+expect 2 'advx: error: .*--bogus' -- "$advx" data inspect --format csv --path "$tmp" --bogus
+one_line_error
+expect 2 'advx: error: .*--path' -- "$advx" data inspect --format movielens-1m
+one_line_error
+expect 2 'advx: error: .*parquet' -- "$advx" data inspect --format parquet --path "$tmp"
+one_line_error
+expect 2 'advx: error: .*--users' -- "$advx" data synth --out "$tmp/s" --users abc
+one_line_error
+expect 2 'advx: error: .*--users' -- "$advx" data synth --out "$tmp/s" --users 3
+expect 2 'advx: error: .*--min-user' -- "$advx" data inspect --format csv --path "$tmp" --min-user 0
+expect 2 'advx: error: .*nonexistent.*not found' -- "$advx" data inspect --format movielens-1m --path "$tmp/nonexistent"
+one_line_error
+# A malformed data file: the message names the file and the line.
+expect 2 'advx: error: .*users\.dat:2: unknown gender code' -- "$advx" data inspect --format movielens-1m --path "$data/bad/ml1m_unknown_gender"
+one_line_error
+
+# Round trip: synth writes ML-1M files that inspect reads; the JSON holds the counts.
+expect 0 'wrote .*300 users' -- "$advx" data synth --out "$tmp/syn" --users 300 --items 200 --seed 4
+expect 0 '"users": 3[0-9][0-9]' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json
+expect 0 '"per_fold"' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json --folds 4
+expect 0 'after core' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn"
+# Same seed → same files.
+"$advx" data synth --out "$tmp/syn2" --users 300 --items 200 --seed 4 >/dev/null
+checks=$((checks + 1))
+cmp -s "$tmp/syn/ratings.dat" "$tmp/syn2/ratings.dat" || { echo "FAIL: synth is not deterministic"; failures=$((failures + 1)); }
+
+echo "$((checks - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]
