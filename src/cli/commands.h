@@ -14,4 +14,7 @@ using Command = std::function<int()>;
 /// `advx data inspect` and `advx data synth`.
 void add_data_commands(CLI::App& app, Command& selected);
 
+/// `advx train`.
+void add_train_command(CLI::App& app, Command& selected);
+
 }  // namespace advx::cli

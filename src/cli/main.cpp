@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   advx::cli::Command selected;
   advx::cli::add_data_commands(app, selected);
+  advx::cli::add_train_command(app, selected);
 
   try {
     app.parse(argc, argv);

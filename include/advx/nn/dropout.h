@@ -1,0 +1,19 @@
+#pragma once
+// Inverted dropout on dense tensors (the adversary heads' input dropout, REFERENCE §3 and Q17: every
+// head draws its own mask). Eval mode is the identity and the caller simply skips these calls.
+
+#include "advx/common/rng.h"
+#include "advx/nn/tensor.h"
+
+namespace advx::nn {
+
+/// Training-mode dropout with probability p ∈ [0, 1]: element i is dropped when rng.uniform_float() < p
+/// (one draw per element, row-major order) and kept ×1/(1−p) otherwise. `mask` receives the per-element
+/// factor (0 or 1/(1−p)) for the backward pass; y = x ⊙ mask. p = 0 draws nothing (mask = 1) and p = 1
+/// drops everything. y and mask are resized; y may alias x.
+void dropout_forward(const Tensor& x, float p, Rng& rng, Tensor& y, Tensor& mask);
+
+/// dx = dy ⊙ mask. dx may alias dy.
+void dropout_backward(const Tensor& mask, const Tensor& dy, Tensor& dx);
+
+}  // namespace advx::nn

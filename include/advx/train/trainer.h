@@ -1,0 +1,54 @@
+#pragma once
+// One trial: train an AdvXMultVAE (REFERENCE §4), keep the best-by-validation and the last checkpoint,
+// then evaluate both on the test users and attack their latent codes with fresh attackers (§5).
+// The trainer knows nothing of MPI or files other than its own checkpoint; a trial is a function of
+// (TrialConfig, Dataset) and its seed.
+
+#include <filesystem>
+#include <memory>
+
+#include "advx/data/dataset.h"
+#include "advx/data/split.h"
+#include "advx/train/trial_config.h"
+#include "advx/train/trial_result.h"
+
+namespace advx {
+
+/// Loads, preprocesses (and for synthetic data first generates) the trial's data set.
+[[nodiscard]] Dataset load_trial_data(const DataConfig& data);
+
+class Trainer {
+ public:
+  /// Builds the split, resolves the adversaries against the data (classes, class weights by label,
+  /// target transforms) and the model. Throws InputError for settings the data contradicts (unknown
+  /// attribute, class weight for an unknown label, …).
+  Trainer(const TrialConfig& config, const Dataset& data);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  /// Trains one epoch and validates. Returns false when the trial is over (all epochs run, or the loss
+  /// became NaN/Inf: status diverged).
+  bool train_epoch();
+  [[nodiscard]] std::int32_t epoch() const;  ///< epochs completed
+  [[nodiscard]] bool done() const;
+
+  /// Test metrics and attackers for the kept checkpoints; completes and returns the result.
+  TrialResult finish();
+
+  /// Everything needed to continue bit-identically: parameters, both optimisers, the scheduler, RNG
+  /// streams, epoch, best snapshot and curves. Written to a temporary file and renamed.
+  void save_checkpoint(const std::filesystem::path& path) const;
+  /// Restores a checkpoint written by save_checkpoint for the same config and data (checked).
+  void load_checkpoint(const std::filesystem::path& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Trains to the end and finishes. Exceptions from bad input propagate; numerical divergence is a
+/// result (status "diverged"), not an exception.
+[[nodiscard]] TrialResult run_trial(const TrialConfig& config, const Dataset& data);
+
+}  // namespace advx

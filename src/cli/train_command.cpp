@@ -1,0 +1,103 @@
+// `advx train SWEEP.yaml [--set key=value ...] [--json]`: one trial from a sweep file's base settings.
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "advx/config/sweep_file.h"
+#include "advx/train/trainer.h"
+#include "commands.h"
+
+namespace advx::cli {
+
+namespace {
+
+struct TrainArgs {
+  std::string sweep;
+  std::vector<std::string> sets;
+  bool json = false;
+  int threads = 0;
+};
+
+/// JSON numbers cannot be NaN/Inf; those become null.
+nlohmann::ordered_json number(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); }
+
+nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) {
+  nlohmann::ordered_json j;
+  j["name"] = config.name;
+  j["status"] = r.status;
+  if (!r.message.empty()) j["message"] = r.message;
+  if (r.diverged_epoch >= 0) j["diverged_epoch"] = r.diverged_epoch;
+  j["epochs_run"] = r.epochs_run;
+  j["seconds_per_epoch"] = r.seconds_per_epoch;
+  j["seconds_total"] = r.seconds_total;
+  j["threads"] = config.threads;
+  j["seed"] = config.seed;
+  for (const auto& cp : r.checkpoints) {
+    j[cp.name + ".epoch"] = cp.epoch;
+    for (const auto& [k, v] : cp.metrics) j[cp.name + "." + k] = number(v);
+  }
+  nlohmann::ordered_json curves;
+  auto column = [&](const char* key, auto get) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const auto& e : r.curves) a.push_back(number(get(e)));
+    curves[key] = a;
+  };
+  column("train_loss", [](const EpochRecord& e) { return e.train_loss; });
+  column("train_vae_loss", [](const EpochRecord& e) { return e.train_vae; });
+  column("val_loss", [](const EpochRecord& e) { return e.val_loss; });
+  column(("val." + config.train.select).c_str(), [](const EpochRecord& e) { return e.val_ndcg10; });
+  column("lr", [](const EpochRecord& e) { return e.lr; });
+  column("epoch_seconds", [](const EpochRecord& e) { return e.seconds; });
+  for (std::size_t g = 0; g < r.adversaries.size(); ++g)
+    column(("adv_loss." + r.adversaries[g]).c_str(), [g](const EpochRecord& e) { return e.adversary_loss[g]; });
+  j["curves"] = curves;
+  return j;
+}
+
+void print_summary(const TrialConfig& config, const TrialResult& r) {
+  fmt::print("trial {}: {} after {} epochs ({:.3f} s/epoch, {:.1f} s total, {} thread{})\n", config.name, r.status,
+             r.epochs_run, r.seconds_per_epoch, r.seconds_total, config.threads, config.threads == 1 ? "" : "s");
+  if (!r.message.empty()) fmt::print("  {}\n", r.message);
+  for (const auto& cp : r.checkpoints) {
+    fmt::print("  {:<4} (epoch {:>3}):", cp.name, cp.epoch);
+    for (const char* key : {"test.ndcg@10", "test.recall@10"})
+      if (cp.metrics.count(key)) fmt::print("  {} {:.4f}", key, cp.metrics.at(key));
+    for (const auto& [k, v] : cp.metrics)
+      if (k.rfind("attack.", 0) == 0 && k.find("_batch") == std::string::npos) fmt::print("  {} {:.4f}", k, v);
+    fmt::print("\n");
+  }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, Command& selected) {
+  auto args = std::make_shared<TrainArgs>();
+  auto* cmd = app.add_subcommand("train", "Run one trial from a sweep file's base settings (the grid is ignored)");
+  cmd->add_option("sweep", args->sweep, "Sweep file (YAML)")->required();
+  cmd->add_option("--set", args->sets, "Override a setting: key.path=value (repeatable), e.g. --set train.epochs=5");
+  cmd->add_option("--threads", args->threads, "oneDNN/OpenMP threads (overrides the file's `threads`)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_flag("--json", args->json, "Print one JSON object (metrics per checkpoint, curves) instead of a summary");
+  cmd->callback([args, &selected] {
+    selected = [args] {
+      const auto sweep = SweepFile::load(args->sweep, args->sets);
+      TrialConfig config = sweep.base();
+      if (args->threads > 0) config.threads = args->threads;
+      const Dataset data = load_trial_data(config.data);
+      const TrialResult result = run_trial(config, data);
+      if (args->json)
+        std::cout << to_json(config, result).dump(2) << '\n';
+      else
+        print_summary(config, result);
+      return result.status == "ok" ? 0 : 1;
+    };
+  });
+}
+
+}  // namespace advx::cli

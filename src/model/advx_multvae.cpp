@@ -1,0 +1,177 @@
+#include "advx/model/advx_multvae.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "advx/nn/activations.h"
+#include "advx/nn/gradient_reversal.h"
+#include "advx/nn/init.h"
+#include "advx/nn/losses.h"
+#include "advx/nn/reparameterize.h"
+#include "advx/nn/tensor_ops.h"
+
+namespace advx {
+
+namespace {
+
+constexpr double kXavierGain = 5.0 / 3.0;  // tanh gain, as the reference's init pass (Q9)
+constexpr float kBiasInit = 0.01f;
+
+std::int32_t encoder_first_out(const ModelConfig& c) { return c.hidden.empty() ? 2 * c.latent : c.hidden.front(); }
+
+}  // namespace
+
+AdvXMultVAE::AdvXMultVAE(nn::Engine& engine, const ModelConfig& config, std::uint64_t init_seed)
+    : config_(config), enc_first_(config.items, encoder_first_out(config)) {
+  if (config.items < 1 || config.latent < 1)
+    throw std::invalid_argument(fmt::format("AdvXMultVAE: items ({}) and latent ({}) must be ≥ 1", config.items, config.latent));
+  Rng rng(init_seed);
+  nn::init_xavier_normal(enc_first_.weight(), config.items, encoder_first_out(config), kXavierGain, rng);
+  nn::init_constant(enc_first_.bias(), kBiasInit);
+  // Encoder: items → h0 (sparse) → h1 → … → 2·latent. Decoder: latent → …reversed hidden… → items.
+  std::vector<std::int64_t> enc_sizes(config.hidden.begin(), config.hidden.end());
+  enc_sizes.push_back(2 * config.latent);
+  for (std::size_t l = 1; l < enc_sizes.size(); ++l) {
+    enc_.emplace_back(engine, enc_sizes[l - 1], enc_sizes[l]);
+    nn::init_xavier_normal(enc_.back().weight(), enc_sizes[l - 1], enc_sizes[l], kXavierGain, rng);
+    nn::init_constant(enc_.back().bias(), kBiasInit);
+  }
+  std::vector<std::int64_t> dec_sizes{config.latent};
+  for (auto it = config.hidden.rbegin(); it != config.hidden.rend(); ++it) dec_sizes.push_back(*it);
+  dec_sizes.push_back(config.items);
+  for (std::size_t l = 1; l < dec_sizes.size(); ++l) {
+    dec_.emplace_back(engine, dec_sizes[l - 1], dec_sizes[l]);
+    nn::init_xavier_normal(dec_.back().weight(), dec_sizes[l - 1], dec_sizes[l], kXavierGain, rng);
+    nn::init_constant(dec_.back().bias(), kBiasInit);
+  }
+  for (const auto& adv : config.adversaries) {
+    if (adv.categorical && adv.classes < 2)
+      throw std::invalid_argument(fmt::format("AdvXMultVAE: adversary '{}' needs ≥ 2 classes", adv.attribute));
+    groups_.emplace_back(engine, config.latent, adv.categorical ? adv.classes : 1, adv.categorical, adv.head,
+                         adv.class_weights, rng);
+  }
+  enc_pre_.resize(enc_.size() + 1);
+  enc_act_.resize(enc_.size() + 1);
+  dec_pre_.resize(dec_.size());
+  dec_act_.resize(dec_.size());
+}
+
+void AdvXMultVAE::activate(const nn::Tensor& x, nn::Tensor& y) const {
+  if (config_.activation == Activation::kReLU)
+    nn::relu_forward(x, y);
+  else
+    nn::sigmoid_forward(x, y);
+}
+
+void AdvXMultVAE::activate_backward(const nn::Tensor& pre, const nn::Tensor& post, nn::Tensor& d) const {
+  if (config_.activation == Activation::kReLU)
+    nn::relu_backward(pre, d, d);
+  else
+    nn::sigmoid_backward(post, d, d);
+}
+
+void AdvXMultVAE::encode(const nn::SparseRows& input, nn::Mode mode) {
+  // enc_pre_[0] = sparse layer output; enc_act_[l] = activation of enc_pre_[l] (only between layers).
+  enc_first_.forward(input, enc_pre_[0]);
+  const nn::Tensor* h = &enc_pre_[0];
+  for (std::size_t l = 0; l < enc_.size(); ++l) {
+    activate(*h, enc_act_[l]);
+    enc_[l].forward(enc_act_[l], enc_pre_[l + 1], mode);
+    h = &enc_pre_[l + 1];
+  }
+  nn::split_cols(*h, config_.latent, mu_, logvar_);
+}
+
+void AdvXMultVAE::decode(const nn::Tensor& z, nn::Tensor& logits, nn::Mode mode) {
+  const nn::Tensor* d = &z;
+  for (std::size_t l = 0; l + 1 < dec_.size(); ++l) {
+    dec_[l].forward(*d, dec_pre_[l], mode);
+    activate(dec_pre_[l], dec_act_[l]);
+    d = &dec_act_[l];
+  }
+  dec_.back().forward(*d, logits, mode);
+}
+
+AdvXMultVAE::Losses AdvXMultVAE::train_step(const nn::SparseRows& input, const nn::SparseRows& target,
+                                            std::span<const HeadTargets> targets, Rng& rng) {
+  if (targets.size() != groups_.size())
+    throw std::invalid_argument(fmt::format("train_step: {} target sets for {} adversary groups", targets.size(), groups_.size()));
+  Losses losses;
+  encode(input, nn::Mode::train);
+  nn::reparameterize_forward(mu_, logvar_, rng, z_, eps_);
+  decode(z_, logits_, nn::Mode::train);
+  losses.nll = nn::multinomial_nll(logits_, target, &dlogits_);
+  losses.kl = nn::gaussian_kl(mu_, logvar_, &dmu_kl_, &dlogvar_kl_);
+  losses.vae = losses.nll + config_.beta * losses.kl;
+  losses.total = losses.vae;
+
+  // Decoder backward → dz.
+  const nn::Tensor* dy = &dlogits_;
+  for (std::size_t l = dec_.size(); l-- > 0;) {
+    const nn::Tensor& x = l > 0 ? dec_act_[l - 1] : z_;
+    dec_[l].backward_weights(x, *dy);
+    nn::Tensor& dx = (l == 0) ? dz_ : ((dy == &scratch_a_) ? scratch_b_ : scratch_a_);
+    dec_[l].backward_data(*dy, dx);
+    if (l > 0) activate_backward(dec_pre_[l - 1], dec_act_[l - 1], dx);
+    dy = &dx;
+  }
+
+  // Adversary groups read z; their gradient reaches the encoder through the GRL (×(−λ_g)).
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const auto& adv = config_.adversaries[g];
+    groups_[g].forward(z_, nn::Mode::train, &rng);
+    const double lg = groups_[g].loss(targets[g], true, static_cast<float>(adv.loss_weight), &dz_group_);
+    losses.adversary.push_back(lg);
+    losses.total += adv.loss_weight * lg;
+    nn::gradient_reversal_backward(static_cast<float>(adv.lambda), dz_group_, dz_group_);
+    nn::axpy(1.0f, dz_group_, dz_);
+  }
+
+  // z = μ + ε·σ → dμ, dlogvar; plus β·KL's own gradients.
+  nn::reparameterize_backward(logvar_, eps_, dz_, dmu_, dlogvar_);
+  nn::axpy(config_.beta, dmu_kl_, dmu_);
+  nn::axpy(config_.beta, dlogvar_kl_, dlogvar_);
+  nn::concat_cols(dmu_, dlogvar_, dh_);
+
+  // Encoder backward: dense layers, then the sparse first layer.
+  nn::Tensor* dh = &dh_;
+  for (std::size_t l = enc_.size(); l-- > 0;) {
+    enc_[l].backward_weights(enc_act_[l], *dh);
+    nn::Tensor& dx = (dh == &scratch_a_) ? scratch_b_ : scratch_a_;
+    enc_[l].backward_data(*dh, dx);
+    activate_backward(enc_pre_[l], enc_act_[l], dx);
+    dh = &dx;
+  }
+  enc_first_.backward_weights(input, *dh);
+  return losses;
+}
+
+void AdvXMultVAE::eval_logits(const nn::SparseRows& input, nn::Tensor& logits) {
+  encode(input, nn::Mode::eval);
+  decode(mu_, logits, nn::Mode::eval);
+}
+
+void AdvXMultVAE::eval_mu(const nn::SparseRows& input, nn::Tensor& mu) {
+  encode(input, nn::Mode::eval);
+  mu = mu_;
+}
+
+std::vector<nn::ParamRef> AdvXMultVAE::recommender_params() {
+  std::vector<nn::ParamRef> out{{&enc_first_.weight(), &enc_first_.weight_grad()}, {&enc_first_.bias(), &enc_first_.bias_grad()}};
+  for (auto* layers : {&enc_, &dec_})
+    for (auto& l : *layers) {
+      out.push_back({&l.weight(), &l.weight_grad()});
+      out.push_back({&l.bias(), &l.bias_grad()});
+    }
+  return out;
+}
+
+std::vector<nn::ParamRef> AdvXMultVAE::adversary_params() {
+  std::vector<nn::ParamRef> out;
+  for (auto& g : groups_)
+    for (const auto& p : g.params()) out.push_back(p);
+  return out;
+}
+
+}  // namespace advx

@@ -1,0 +1,58 @@
+#include "advx/nn/sparse_linear.h"
+
+#include <algorithm>
+
+#include "check.h"
+
+namespace advx::nn {
+
+SparseLinear::SparseLinear(std::int64_t in_features, std::int64_t out_features)
+    : in_(in_features),
+      out_(out_features),
+      weight_(in_features, out_features),
+      bias_(1, out_features),
+      weight_grad_(in_features, out_features),
+      bias_grad_(1, out_features) {
+  detail::require(in_features > 0 && out_features > 0, "SparseLinear: sizes must be positive, got {} -> {}",
+                  in_features, out_features);
+}
+
+void SparseLinear::forward(const SparseRows& x, Tensor& y) const {
+  detail::require(x.cols == in_, "SparseLinear::forward: input has {} columns, layer expects {}", x.cols, in_);
+  const std::int64_t rows = x.rows();
+  y.resize(rows, out_);
+  const float* b = bias_.data();
+  // Rows are independent, so the parallel loop is deterministic.
+#pragma omp parallel for schedule(static)
+  for (std::int64_t r = 0; r < rows; ++r) {
+    float* yr = y.row(r).data();
+    std::copy(b, b + out_, yr);
+    for (auto k = x.row_ptr[static_cast<std::size_t>(r)]; k < x.row_ptr[static_cast<std::size_t>(r + 1)]; ++k) {
+      const float v = x.values[static_cast<std::size_t>(k)];
+      const float* wj = weight_.row(x.col_idx[static_cast<std::size_t>(k)]).data();
+      for (std::int64_t o = 0; o < out_; ++o) yr[o] += v * wj[o];
+    }
+  }
+}
+
+void SparseLinear::backward_weights(const SparseRows& x, const Tensor& dy) {
+  detail::require(x.cols == in_ && dy.cols() == out_ && x.rows() == dy.rows(),
+                  "SparseLinear::backward_weights: x [{} x {}] and dy [{} x {}] do not fit a {} -> {} layer",
+                  x.rows(), x.cols, dy.rows(), dy.cols(), in_, out_);
+  weight_grad_.zero();
+  bias_grad_.zero();
+  float* db = bias_grad_.data();
+  // Serial scatter-add: rows of different users hit the same items, and a fixed order keeps the sums
+  // bit-reproducible. ~1.3 MFLOP per batch at ML-1M sizes.
+  for (std::int64_t r = 0; r < x.rows(); ++r) {
+    const float* dyr = dy.row(r).data();
+    for (std::int64_t o = 0; o < out_; ++o) db[o] += dyr[o];
+    for (auto k = x.row_ptr[static_cast<std::size_t>(r)]; k < x.row_ptr[static_cast<std::size_t>(r + 1)]; ++k) {
+      const float v = x.values[static_cast<std::size_t>(k)];
+      float* gj = weight_grad_.row(x.col_idx[static_cast<std::size_t>(k)]).data();
+      for (std::int64_t o = 0; o < out_; ++o) gj[o] += v * dyr[o];
+    }
+  }
+}
+
+}  // namespace advx::nn
