@@ -17,4 +17,7 @@ void add_data_commands(CLI::App& app, Command& selected);
 /// `advx train`.
 void add_train_command(CLI::App& app, Command& selected);
 
+/// `advx sweep`, `advx plan`, `advx results`.
+void add_sweep_commands(CLI::App& app, Command& selected);
+
 }  // namespace advx::cli

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <fstream>
+
+#include <unistd.h>
 #include <numeric>
 #include <unordered_set>
 #include <vector>
@@ -90,7 +92,11 @@ SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, con
 
   // Written under temporary names and renamed at the end, so an interrupted run never leaves a
   // half-written data set that a reader would take for a complete one.
-  const auto tmp = [&](const char* name) { return dir / (std::string(name) + ".partial"); };
+  // The temporary names are per process: several ranks of a sweep may generate the same (deterministic)
+  // data set at once, and each rename then atomically installs identical content. ratings.dat comes
+  // last, so a reader that sees it also sees users.dat.
+  const std::string suffix = fmt::format(".partial-{}", ::getpid());
+  const auto tmp = [&](const char* name) { return dir / (std::string(name) + suffix); };
   auto users_out = fmt::output_file(tmp("users.dat").string());
   auto ratings_out = fmt::output_file(tmp("ratings.dat").string());
   SyntheticSummary summary;

@@ -1,0 +1,102 @@
+#pragma once
+// The sweep's HDF5 result file, written only by the coordinator. Layout (results/SCHEMA.md):
+//   /            attributes: format, format_version, advx_version, git_commit, sweep_name, sweep_identity,
+//                sweep_path, sweep_text, grid_keys, planned_trials, created, updated, hosts
+//   /trials/<column>   one row per finished trial: trial_id, trial_index, replicate, seed, status,
+//                      message, rank, host, wall_seconds, epochs_run, diverged_epoch, seconds_per_epoch,
+//                      one column per grid key, and "<checkpoint>.<metric>" (e.g. best.test.ndcg@10)
+//   /curves/<series>   [rows × epochs] per-epoch curves, NaN-padded (train_loss, val_loss, lr, …)
+//
+// Durability: every write produces a complete file under a temporary name, fsyncs it and renames it over
+// the result file, so the file on disk is always whole — a crash (even SIGKILL mid-write) leaves the
+// previous version with every acknowledged trial. Readers never see a half-written file and never hit
+// HDF5's write lock.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "advx/train/trial_result.h"
+
+namespace advx {
+
+/// One finished (or failed) trial as the coordinator records it.
+struct TrialRecord {
+  std::string trial_id;
+  std::int64_t trial_index = 0;
+  std::int32_t replicate = 0;
+  std::uint64_t seed = 0;
+  std::vector<std::pair<std::string, std::string>> params;  ///< grid key → canonical value
+  std::int32_t rank = 0;
+  std::string host;
+  double wall_seconds = 0;
+  TrialResult result;
+};
+
+/// What identifies the sweep a file belongs to.
+struct StoreHeader {
+  std::string sweep_name;
+  std::string sweep_identity;
+  std::string sweep_path;
+  std::string sweep_text;
+  std::vector<std::string> grid_keys;
+  std::int64_t planned_trials = 0;
+};
+
+/// A column of the trial table: numbers (NaN = missing), integers (−1 = missing) or strings.
+struct Column {
+  enum class Kind { kFloat, kInt, kString } kind = Kind::kFloat;
+  std::vector<double> f;
+  std::vector<std::int64_t> i;
+  std::vector<std::string> s;
+  [[nodiscard]] std::size_t size() const;
+  /// Cell as text (for CSV): numbers with full precision, NaN/−1 as empty.
+  [[nodiscard]] std::string text(std::size_t row) const;
+};
+
+class ResultStore {
+ public:
+  /// Opens `path` for a sweep: creates it when absent; when present it must hold the same sweep
+  /// identity (InputError naming both otherwise), and its rows are kept. With `start_new`, an existing
+  /// file is first moved aside to PATH.<timestamp>.h5 (the new name is returned by moved_aside()).
+  static ResultStore open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new);
+  /// Reads a result file (InputError if it is missing, not HDF5, or not an advx result file).
+  static ResultStore read(const std::filesystem::path& path);
+
+  ResultStore(ResultStore&&) noexcept;
+  ResultStore& operator=(ResultStore&&) noexcept;
+  ~ResultStore();
+
+  [[nodiscard]] const StoreHeader& header() const;
+  [[nodiscard]] const std::filesystem::path& path() const;
+  [[nodiscard]] const std::string& moved_aside() const;
+  /// True when a row for this trial exists with status ok or diverged (failed rows are retried).
+  [[nodiscard]] bool finished(const std::string& trial_id) const;
+  [[nodiscard]] std::size_t rows() const;
+  [[nodiscard]] const std::vector<std::string>& column_names() const;
+  [[nodiscard]] const Column& column(const std::string& name) const;
+  [[nodiscard]] bool has_column(const std::string& name) const;
+  [[nodiscard]] const std::map<std::string, std::vector<std::vector<double>>>& curves() const;
+  [[nodiscard]] std::string attribute(const std::string& name) const;
+
+  /// Adds (or, for a previously failed trial, replaces) the row and writes the file. Returns when the
+  /// new file is durable: that is the trial's acknowledgement.
+  void add(const TrialRecord& record);
+  /// Records a host that took part (kept in the `hosts` attribute).
+  void add_host(const std::string& host);
+  /// Sets a free-form string attribute on the root (e.g. run_started), written with the next write.
+  void set_attribute(const std::string& name, const std::string& value);
+  /// Writes the file now (atomic replace).
+  void write();
+
+ private:
+  ResultStore();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace advx

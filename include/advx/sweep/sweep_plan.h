@@ -1,0 +1,43 @@
+#pragma once
+// The trials of a sweep: the cartesian product of the grid axes (first axis outermost) times the
+// replicates. Each trial has a stable id derived from its canonical parameters, and its seed comes from
+// the sweep's seed and that id — never from the rank or the order of execution — so a sweep gives the
+// same numbers on 1 or 64 ranks.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "advx/config/sweep_file.h"
+
+namespace advx {
+
+struct TrialSpec {
+  std::int64_t index = 0;    ///< position in the plan (mixed radix over the axes, replicate last)
+  std::string id;            ///< 16 hex digits, hash of the canonical assignments and replicate
+  GridAssignment assignments;  ///< grid key → canonical value
+  std::int32_t replicate = 0;
+  std::uint64_t seed = 0;    ///< the trial's RNG seed
+
+  /// "adversaries.gender.lambda=200 split.fold=1" (+ " replicate=2" when there are replicates).
+  [[nodiscard]] std::string label() const;
+};
+
+struct SweepPlan {
+  std::string name;
+  std::string identity;                 ///< hash of every setting that is not a grid axis
+  std::vector<std::string> grid_keys;   ///< in file order
+  std::int32_t replicates = 1;
+  std::vector<TrialSpec> trials;
+};
+
+/// Builds the plan. The sweep identity hashes the canonical base settings minus the grid axes and the
+/// replicate setup, so adding values to an axis keeps the identity (a resumed sweep runs the new
+/// points) while any other change makes it a different sweep.
+[[nodiscard]] SweepPlan make_plan(const SweepFile& sweep);
+
+/// The TrialConfig of a planned trial: the base settings with its assignments and its seed.
+[[nodiscard]] TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec);
+
+}  // namespace advx

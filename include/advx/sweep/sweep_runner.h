@@ -1,0 +1,45 @@
+#pragma once
+// Runs a sweep across the ranks of an MPI communicator and gathers the results into one HDF5 file.
+//
+// Rank 0 coordinates from a background thread that sleeps between polls (so it costs no core) while
+// rank 0's main thread runs trials like every other rank; with one rank, that rank does everything.
+// Every worker asks for its next trial when it is free (a dynamic queue, so uneven trials balance),
+// runs it and sends the result back; the coordinator writes each result to the store before handing
+// out more work to that worker. Ranks build the same plan from the same sweep file, so only trial
+// indices travel.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+
+#include <boost/mpi/communicator.hpp>
+
+#include "advx/config/sweep_file.h"
+
+namespace advx {
+
+struct SweepOptions {
+  std::filesystem::path out;                  ///< result file
+  bool start_new = false;                     ///< move an existing file aside instead of resuming
+  std::int32_t threads = 0;                   ///< oneDNN/OpenMP threads per rank (0: the sweep file's)
+  const std::atomic<int>* stop = nullptr;     ///< set by a signal handler: finish the current epoch, stop
+  std::ostream* log = nullptr;                ///< progress lines (rank 0); null = silent
+  bool live = false;                          ///< log is a terminal: keep a live status line
+};
+
+struct SweepSummary {
+  std::int64_t planned = 0;    ///< trials in the plan
+  std::int64_t skipped = 0;    ///< already in the file
+  std::int64_t finished = 0;   ///< recorded in this run
+  std::int64_t ok = 0, diverged = 0, failed = 0;
+  std::int64_t cancelled = 0;  ///< stopped by a signal, not recorded
+  double seconds = 0;
+  bool stopped = false;        ///< a stop signal ended the run early
+};
+
+/// Collective: every rank of `world` calls it with the same sweep. Returns the same summary on every
+/// rank. Throws InputError (on every rank) when the result file belongs to another sweep.
+SweepSummary run_sweep(const boost::mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options);
+
+}  // namespace advx

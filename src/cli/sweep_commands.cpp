@@ -1,0 +1,246 @@
+// `advx sweep`, `advx plan` and `advx results`.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "advx/common/error.h"
+#include "advx/config/sweep_file.h"
+#include "advx/store/result_store.h"
+#include "advx/sweep/sweep_plan.h"
+#include "advx/sweep/sweep_runner.h"
+#include "advx/train/trainer.h"
+#include "commands.h"
+
+namespace advx::cli {
+
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+
+struct SweepArgs {
+  std::string sweep;
+  std::string out;
+  std::vector<std::string> sets;
+  bool start_new = false;
+  int threads = 0;
+};
+
+int run_sweep_command(const SweepArgs& a) {
+  namespace mpi = boost::mpi;
+  // Serialized: on rank 0 the coordinator thread makes MPI calls while the main thread trains (and
+  // never calls MPI).
+  mpi::environment env(mpi::threading::serialized, true);
+  mpi::communicator world;
+  if (env.thread_level() < mpi::threading::serialized) {
+    if (world.rank() == 0) std::cerr << "advx: failed: the MPI library does not provide MPI_THREAD_SERIALIZED\n";
+    env.abort(1);
+  }
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  try {
+    const auto sweep = SweepFile::load(a.sweep, a.sets);
+    SweepOptions options;
+    options.out = a.out;
+    options.start_new = a.start_new;
+    options.threads = a.threads;
+    options.stop = &g_stop_signal;
+    options.log = world.rank() == 0 ? &std::cout : nullptr;
+    // A live bar only in a plain terminal run: under mpirun a rank's stdout is a pseudo-terminal even
+    // when mpirun's own output goes to a log, so launched ranks print plain lines.
+    options.live = world.rank() == 0 && ::isatty(STDOUT_FILENO) && std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr &&
+                   std::getenv("PMIX_RANK") == nullptr;
+    const auto s = run_sweep(world, sweep, options);
+    if (world.rank() == 0) {
+      std::cout << fmt::format("{}{} {}: {} trials planned, {} already done, {} run now ({} ok, {} diverged, {} failed{}) in {:.1f} s\n",
+                               options.live ? "\r\033[K" : "", s.stopped ? "stopped" : "finished", a.out, s.planned,
+                               s.skipped, s.finished, s.ok, s.diverged, s.failed,
+                               s.cancelled ? fmt::format(", {} cancelled", s.cancelled) : "", s.seconds);
+      if (s.stopped) std::cout << "rerun the same command to finish the remaining trials\n";
+    }
+    return s.stopped ? 128 + g_stop_signal.load() : (s.failed > 0 ? 1 : 0);
+  } catch (const InputError& e) {
+    // Every rank raises the same input error (same file, same plan): report it once, exit 2 everywhere.
+    if (world.rank() == 0) std::cerr << "advx: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    // Anything else may be one rank's problem: abort the whole job rather than let the others hang.
+    std::cerr << fmt::format("advx: failed on rank {}: {}\n", world.rank(), e.what());
+    env.abort(1);
+  }
+  return 1;
+}
+
+/// Rough cost of a trial in GFLOP (REFERENCE §10): per epoch the decoder's three GEMMs dominate.
+double trial_gflop(const TrialConfig& c, double users, double items, double nnz_per_user) {
+  const double L = c.model.latent, train = 0.6 * users, val = 0.2 * users;
+  const double per_epoch = train * (6.0 * L * items + 3.0 * 2.0 * nnz_per_user * 2.0 * L) + val * 2.0 * L * items;
+  return c.train.epochs * per_epoch / 1e9;
+}
+
+int run_plan_command(const std::string& path, const std::vector<std::string>& sets, bool json) {
+  const auto sweep = SweepFile::load(path, sets);
+  const auto plan = make_plan(sweep);
+  const auto& base = sweep.base();
+  // Data shape for the cost estimate: the real data when it is there, the synthetic settings otherwise.
+  double users = 0, items = 0, nnz = 0;
+  std::string shape_note;
+  try {
+    if (base.data.synthetic && !std::filesystem::exists(std::filesystem::path(base.data.path) / "ratings.dat")) {
+      users = base.data.synthetic_users;
+      items = base.data.synthetic_items;
+      nnz = 0.026 * items;
+      shape_note = "synthetic data (not generated yet)";
+    } else {
+      const auto d = load_trial_data(base.data);
+      users = d.users();
+      items = d.items();
+      nnz = static_cast<double>(d.interactions.nnz()) / std::max(1, d.users());
+      shape_note = d.source;
+    }
+  } catch (const InputError& e) {
+    shape_note = fmt::format("data not readable ({})", e.what());
+  }
+  double total = 0;
+  std::vector<double> costs;
+  for (const auto& t : plan.trials) {
+    const double g = users > 0 ? trial_gflop(trial_config(sweep, t), users, items, nnz) : 0.0;
+    costs.push_back(g);
+    total += g;
+  }
+  if (json) {
+    nlohmann::ordered_json j;
+    j["name"] = plan.name;
+    j["identity"] = plan.identity;
+    j["grid_keys"] = plan.grid_keys;
+    j["replicates"] = plan.replicates;
+    j["trials_count"] = plan.trials.size();
+    j["estimated_gflop"] = total;
+    j["data"] = shape_note;
+    nlohmann::ordered_json trials = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < plan.trials.size(); ++i) {
+      const auto& t = plan.trials[i];
+      nlohmann::ordered_json p = nlohmann::ordered_json::object();
+      for (const auto& [k, v] : t.assignments) p[k] = v;
+      trials.push_back({{"index", t.index}, {"id", t.id}, {"replicate", t.replicate}, {"seed", t.seed}, {"params", p},
+                        {"estimated_gflop", costs[i]}});
+    }
+    j["trials"] = trials;
+    std::cout << j.dump(2) << '\n';
+    return 0;
+  }
+  for (const auto& t : plan.trials) fmt::print("{:>5}  {}  seed {:>20}  {}\n", t.index, t.id, t.seed, t.label());
+  fmt::print("sweep {} (identity {}): {} trials = {} grid points × {} replicate{}\n", plan.name, plan.identity,
+             plan.trials.size(), sweep.grid_points(), plan.replicates, plan.replicates == 1 ? "" : "s");
+  if (users > 0)
+    fmt::print("estimated cost: {:.0f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
+               "≈ {:.1f} core-hours at 50 GFLOP/s\n",
+               total, total / std::max<std::size_t>(1, plan.trials.size()), shape_note, users, items, total / 50.0 / 3600.0);
+  else
+    fmt::print("estimated cost: unknown — {}\n", shape_note);
+  return 0;
+}
+
+int run_results_command(const std::string& path, bool csv) {
+  const auto store = ResultStore::read(path);
+  const auto& h = store.header();
+  // Checkpoints and metric names come from the "<checkpoint>.<metric>" columns.
+  std::vector<std::string> checkpoints, metrics;
+  std::set<std::string> seen_metrics;
+  for (const auto& name : store.column_names()) {
+    for (const char* cp : {"best", "last"}) {
+      const std::string prefix = std::string(cp) + ".";
+      if (name.rfind(prefix, 0) != 0) continue;
+      if (std::find(checkpoints.begin(), checkpoints.end(), cp) == checkpoints.end()) checkpoints.push_back(cp);
+      const auto metric = name.substr(prefix.size());
+      if (seen_metrics.insert(metric).second) metrics.push_back(metric);
+    }
+  }
+  if (!csv) {
+    std::int64_t ok = 0, diverged = 0, failed = 0;
+    const auto& status = store.column("status").s;
+    for (const auto& s : status) (s == "ok" ? ok : s == "diverged" ? diverged : failed)++;
+    fmt::print("{}: sweep {} ({}), {} of {} trials recorded: {} ok, {} diverged, {} failed\n", path, h.sweep_name,
+               h.sweep_identity, store.rows(), h.planned_trials, ok, diverged, failed);
+    fmt::print("advx {} (commit {}), hosts {}, created {}\n", store.attribute("advx_version"), store.attribute("git_commit"),
+               store.attribute("hosts"), store.attribute("created"));
+    fmt::print("columns: {} per trial; `advx results {} --csv` prints them per (trial, checkpoint)\n",
+               store.column_names().size(), path);
+    return 0;
+  }
+  auto quote = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += (c == '"') ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::vector<std::string> header{"trial_id", "status", "checkpoint"};
+  for (const auto& k : h.grid_keys) header.push_back(k);
+  header.push_back("epoch");
+  for (const auto& m : metrics)
+    if (m != "epoch") header.push_back(m);
+  std::string line;
+  for (const auto& c : header) line += fmt::format("{}{}", line.empty() ? "" : ",", quote(c));
+  std::cout << line << '\n';
+  for (std::size_t r = 0; r < store.rows(); ++r) {
+    for (const auto& cp : checkpoints) {
+      if (!store.has_column(cp + ".epoch") || store.column(cp + ".epoch").text(r).empty()) continue;  // absent checkpoint
+      line = fmt::format("{},{},{}", quote(store.column("trial_id").s[r]), store.column("status").s[r], cp);
+      for (const auto& k : h.grid_keys) line += fmt::format(",{}", store.has_column(k) ? quote(store.column(k).text(r)) : "");
+      line += fmt::format(",{}", store.column(cp + ".epoch").text(r));
+      for (const auto& m : metrics) {
+        if (m == "epoch") continue;
+        const auto name = cp + "." + m;
+        line += fmt::format(",{}", store.has_column(name) ? store.column(name).text(r) : "");
+      }
+      std::cout << line << '\n';
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_sweep_commands(CLI::App& app, Command& selected) {
+  auto sa = std::make_shared<SweepArgs>();
+  auto* sweep = app.add_subcommand("sweep", "Run every trial of a sweep file's grid across MPI ranks into one HDF5 file");
+  sweep->add_option("sweep", sa->sweep, "Sweep file (YAML)")->required();
+  sweep->add_option("--out", sa->out, "Result file (HDF5); rerunning resumes it")->required();
+  sweep->add_option("--set", sa->sets, "Override a setting (key.path=value; grid.<key>=[...] changes an axis)");
+  sweep->add_option("--threads", sa->threads, "oneDNN/OpenMP threads per rank (with mpirun, add --bind-to none for > 1)")
+      ->check(CLI::Range(1, 1024));
+  sweep->add_flag("--new", sa->start_new, "Move an existing result file aside and start afresh");
+  sweep->callback([sa, &selected] { selected = [sa] { return run_sweep_command(*sa); }; });
+
+  auto plan_args = std::make_shared<std::tuple<std::string, std::vector<std::string>, bool>>();
+  auto* plan = app.add_subcommand("plan", "List the trials of a sweep file, their count and estimated cost");
+  plan->add_option("sweep", std::get<0>(*plan_args), "Sweep file (YAML)")->required();
+  plan->add_option("--set", std::get<1>(*plan_args), "Override a setting (key.path=value)");
+  plan->add_flag("--json", std::get<2>(*plan_args), "Print one JSON object");
+  plan->callback([plan_args, &selected] {
+    selected = [plan_args] { return run_plan_command(std::get<0>(*plan_args), std::get<1>(*plan_args), std::get<2>(*plan_args)); };
+  });
+
+  auto results_args = std::make_shared<std::pair<std::string, bool>>();
+  auto* results = app.add_subcommand("results", "Summarise a result file, or print it as CSV (one row per trial and checkpoint)");
+  results->add_option("file", results_args->first, "Result file (HDF5)")->required();
+  results->add_flag("--csv", results_args->second, "Print CSV: trial_id, status, checkpoint, grid keys, metrics");
+  results->callback([results_args, &selected] {
+    selected = [results_args] { return run_results_command(results_args->first, results_args->second); };
+  });
+}
+
+}  // namespace advx::cli

@@ -1,0 +1,383 @@
+#include "advx/store/result_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <limits>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "advx/common/error.h"
+#include "hdf5_util.h"
+
+#ifndef ADVX_GIT_COMMIT
+#define ADVX_GIT_COMMIT "unknown"
+#endif
+
+namespace advx {
+
+namespace {
+
+constexpr const char* kFormat = "advx-results";
+constexpr std::int64_t kFormatVersion = 1;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string now_iso() {
+  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", tm);
+}
+
+bool parses_as_number(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  v = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && std::isfinite(v);
+}
+
+void fsync_path(const std::filesystem::path& p, bool directory) {
+  const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+std::size_t Column::size() const {
+  switch (kind) {
+    case Kind::kFloat: return f.size();
+    case Kind::kInt: return i.size();
+    case Kind::kString: return s.size();
+  }
+  return 0;
+}
+
+std::string Column::text(std::size_t row) const {
+  switch (kind) {
+    case Kind::kFloat: return std::isnan(f[row]) ? "" : fmt::format("{}", f[row]);
+    case Kind::kInt: return i[row] == -1 ? "" : std::to_string(i[row]);
+    case Kind::kString: return s[row];
+  }
+  return "";
+}
+
+struct ResultStore::Impl {
+  std::filesystem::path path;
+  StoreHeader header;
+  std::string created, git_commit = ADVX_GIT_COMMIT, advx_version = ADVX_VERSION, moved_aside;
+  std::vector<std::string> hosts;
+  std::vector<std::string> names;          // column order
+  std::map<std::string, Column> columns;
+  std::map<std::string, std::vector<std::vector<double>>> curves;  // series → rows → epochs
+  std::map<std::string, std::string> extra_attrs;                  // read back, written again
+
+  std::size_t rows() const { return columns.count("trial_id") ? columns.at("trial_id").s.size() : 0; }
+
+  Column& ensure(const std::string& name, Column::Kind kind) {
+    auto it = columns.find(name);
+    if (it != columns.end()) return it->second;
+    Column c;
+    c.kind = kind;
+    const auto n = rows();
+    if (kind == Column::Kind::kFloat) c.f.assign(n, kNaN);
+    if (kind == Column::Kind::kInt) c.i.assign(n, -1);
+    if (kind == Column::Kind::kString) c.s.assign(n, "");
+    names.push_back(name);
+    return columns.emplace(name, std::move(c)).first->second;
+  }
+
+  /// Sets a cell of `row` (row == rows() appends to this column only; callers pad afterwards).
+  void set_float(const std::string& name, std::size_t row, double v) { at(ensure(name, Column::Kind::kFloat).f, row, kNaN) = v; }
+  void set_int(const std::string& name, std::size_t row, std::int64_t v) { at(ensure(name, Column::Kind::kInt).i, row, std::int64_t{-1}) = v; }
+  void set_string(const std::string& name, std::size_t row, const std::string& v) {
+    at(ensure(name, Column::Kind::kString).s, row, std::string()) = v;
+  }
+  template <class T>
+  static T& at(std::vector<T>& v, std::size_t row, T fill) {
+    if (v.size() <= row) v.resize(row + 1, fill);
+    return v[row];
+  }
+  void pad_to(std::size_t n) {
+    for (auto& [name, c] : columns) {
+      if (c.kind == Column::Kind::kFloat) c.f.resize(n, kNaN);
+      if (c.kind == Column::Kind::kInt) c.i.resize(n, -1);
+      if (c.kind == Column::Kind::kString) c.s.resize(n, "");
+    }
+    for (auto& [name, rows_] : curves) rows_.resize(n);
+  }
+
+  void put(const TrialRecord& r, std::size_t row) {
+    set_string("trial_id", row, r.trial_id);
+    set_int("trial_index", row, r.trial_index);
+    set_int("replicate", row, r.replicate);
+    set_int("seed", row, static_cast<std::int64_t>(r.seed));
+    set_string("status", row, r.result.status);
+    set_string("message", row, r.result.message);
+    set_int("rank", row, r.rank);
+    set_string("host", row, r.host);
+    set_float("wall_seconds", row, r.wall_seconds);
+    set_int("epochs_run", row, r.result.epochs_run);
+    set_int("diverged_epoch", row, r.result.diverged_epoch);
+    set_float("seconds_per_epoch", row, r.result.seconds_per_epoch);
+    // Grid values: numeric axes as float columns (for pandas/plots), others as text.
+    for (const auto& [key, value] : r.params) {
+      double v = 0;
+      auto it = columns.find(key);
+      const bool numeric = it != columns.end() ? it->second.kind == Column::Kind::kFloat : parses_as_number(value, v);
+      if (numeric && parses_as_number(value, v))
+        set_float(key, row, v);
+      else
+        set_string(key, row, value);
+    }
+    for (const auto& cp : r.result.checkpoints) {
+      set_int(cp.name + ".epoch", row, cp.epoch);
+      for (const auto& [k, v] : cp.metrics) set_float(cp.name + "." + k, row, v);
+    }
+    auto curve = [&](const std::string& series, auto get) {
+      auto& c = curves[series];
+      if (c.size() <= row) c.resize(row + 1);
+      c[row].clear();
+      for (const auto& e : r.result.curves) c[row].push_back(get(e));
+    };
+    curve("train_loss", [](const EpochRecord& e) { return e.train_loss; });
+    curve("train_vae_loss", [](const EpochRecord& e) { return e.train_vae; });
+    curve("val_loss", [](const EpochRecord& e) { return e.val_loss; });
+    curve("val_select", [](const EpochRecord& e) { return e.val_ndcg10; });
+    curve("lr", [](const EpochRecord& e) { return e.lr; });
+    curve("epoch_seconds", [](const EpochRecord& e) { return e.seconds; });
+    for (std::size_t g = 0; g < r.result.adversaries.size(); ++g)
+      curve("adv_loss." + r.result.adversaries[g], [g](const EpochRecord& e) { return e.adversary_loss[g]; });
+  }
+
+  void write_file() {
+    h5::quiet_errors();
+    const auto tmp = std::filesystem::path(path.string() + ".writing");
+    {
+      auto file = h5::create_file(tmp.string());
+      const hid_t root = file.get();
+      h5::write_string_attr(root, "format", kFormat);
+      h5::write_int_attr(root, "format_version", kFormatVersion);
+      h5::write_string_attr(root, "advx_version", advx_version);
+      h5::write_string_attr(root, "git_commit", git_commit);
+      h5::write_string_attr(root, "sweep_name", header.sweep_name);
+      h5::write_string_attr(root, "sweep_identity", header.sweep_identity);
+      h5::write_string_attr(root, "sweep_path", header.sweep_path);
+      h5::write_string_attr(root, "sweep_text", header.sweep_text);
+      h5::write_strings_attr(root, "grid_keys", header.grid_keys);
+      h5::write_int_attr(root, "planned_trials", header.planned_trials);
+      h5::write_string_attr(root, "created", created);
+      h5::write_string_attr(root, "updated", now_iso());
+      h5::write_strings_attr(root, "hosts", hosts);
+      for (const auto& [k, v] : extra_attrs) h5::write_string_attr(root, k, v);
+      {
+        auto trials = h5::create_group(root, "trials");
+        for (const auto& name : names) {
+          const auto& c = columns.at(name);
+          if (c.kind == Column::Kind::kFloat) h5::write_doubles(trials.get(), name, c.f);
+          if (c.kind == Column::Kind::kInt) h5::write_ints(trials.get(), name, c.i);
+          if (c.kind == Column::Kind::kString) h5::write_strings(trials.get(), name, c.s);
+        }
+      }
+      {
+        auto group = h5::create_group(root, "curves");
+        for (const auto& [series, rows_] : curves) {
+          std::size_t width = 0;
+          for (const auto& r : rows_) width = std::max(width, r.size());
+          std::vector<double> flat(rows() * width, kNaN);
+          for (std::size_t r = 0; r < rows_.size() && r < rows(); ++r)
+            std::copy(rows_[r].begin(), rows_[r].end(), flat.begin() + static_cast<std::ptrdiff_t>(r * width));
+          h5::write_matrix(group.get(), series, flat, rows(), width);
+        }
+      }
+      if (file.close() < 0) throw std::runtime_error(fmt::format("{}: HDF5 close failed", tmp.string()));
+    }
+    fsync_path(tmp, false);
+    std::filesystem::rename(tmp, path);
+    fsync_path(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path(), true);
+  }
+
+  void load(const std::filesystem::path& p) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) throw InputError(fmt::format("{}: result file not found", p.string()));
+    auto file = h5::open_file_readonly(p.string());
+    if (!file.valid()) throw InputError(fmt::format("{}: not an HDF5 file (or truncated)", p.string()));
+    const hid_t root = file.get();
+    std::string format;
+    if (!h5::read_attr_text(root, "format", format) || format != kFormat)
+      throw InputError(fmt::format("{}: not an advx result file (no format=advx-results attribute)", p.string()));
+    std::string v;
+    if (h5::read_attr_text(root, "format_version", v) && v != std::to_string(kFormatVersion))
+      throw InputError(fmt::format("{}: result format version {} (this advx reads {})", p.string(), v, kFormatVersion));
+    h5::read_attr_text(root, "sweep_name", header.sweep_name);
+    h5::read_attr_text(root, "sweep_identity", header.sweep_identity);
+    h5::read_attr_text(root, "sweep_path", header.sweep_path);
+    h5::read_attr_text(root, "sweep_text", header.sweep_text);
+    h5::read_strings_attr(root, "grid_keys", header.grid_keys);
+    if (h5::read_attr_text(root, "planned_trials", v)) header.planned_trials = std::stoll(v);
+    h5::read_attr_text(root, "created", created);
+    h5::read_attr_text(root, "git_commit", git_commit);
+    h5::read_attr_text(root, "advx_version", advx_version);
+    h5::read_strings_attr(root, "hosts", hosts);
+    for (const char* key : {"run_started", "run_finished"})
+      if (h5::read_attr_text(root, key, v)) extra_attrs[key] = v;
+    if (!h5::has_link(root, "trials")) throw InputError(fmt::format("{}: advx result file without /trials", p.string()));
+    auto trials = h5::open_group(root, "trials");
+    std::size_t n = 0;
+    bool first = true;
+    for (const auto& name : h5::list(trials.get())) {
+      const auto info = h5::info(trials.get(), name);
+      if (info.dims.size() != 1) continue;
+      Column c;
+      if (info.kind == h5::Kind::kFloat) {
+        c.kind = Column::Kind::kFloat;
+        c.f = h5::read_doubles(trials.get(), name);
+      } else if (info.kind == h5::Kind::kInt) {
+        c.kind = Column::Kind::kInt;
+        c.i = h5::read_ints(trials.get(), name);
+      } else if (info.kind == h5::Kind::kString) {
+        c.kind = Column::Kind::kString;
+        c.s = h5::read_strings(trials.get(), name);
+      } else {
+        continue;
+      }
+      if (!first && c.size() != n)
+        throw InputError(fmt::format("{}: /trials/{} has {} rows, other columns {}", p.string(), name, c.size(), n));
+      n = c.size();
+      first = false;
+      names.push_back(name);
+      columns.emplace(name, std::move(c));
+    }
+    if (!columns.count("trial_id") || columns.at("trial_id").kind != Column::Kind::kString)
+      throw InputError(fmt::format("{}: /trials has no trial_id column", p.string()));
+    // Restore the canonical column order (trial_id first) regardless of HDF5's name order.
+    std::stable_sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return (a == "trial_id") > (b == "trial_id"); });
+    if (h5::has_link(root, "curves")) {
+      auto group = h5::open_group(root, "curves");
+      for (const auto& name : h5::list(group.get())) {
+        const auto info = h5::info(group.get(), name);
+        if (info.dims.size() != 2 || info.kind != h5::Kind::kFloat || info.dims[0] != n) continue;
+        const auto flat = h5::read_doubles(group.get(), name);
+        const auto width = static_cast<std::size_t>(info.dims[1]);
+        auto& rows_ = curves[name];
+        rows_.resize(n);
+        for (std::size_t r = 0; r < n; ++r) {
+          auto begin = flat.begin() + static_cast<std::ptrdiff_t>(r * width);
+          auto end = begin + static_cast<std::ptrdiff_t>(width);
+          while (end != begin && std::isnan(*(end - 1))) --end;  // NaN padding
+          rows_[r].assign(begin, end);
+        }
+      }
+    }
+  }
+};
+
+ResultStore::ResultStore() : impl_(std::make_unique<Impl>()) {}
+ResultStore::ResultStore(ResultStore&&) noexcept = default;
+ResultStore& ResultStore::operator=(ResultStore&&) noexcept = default;
+ResultStore::~ResultStore() = default;
+
+ResultStore ResultStore::read(const std::filesystem::path& path) {
+  ResultStore s;
+  s.impl_->path = path;
+  s.impl_->load(path);
+  return s;
+}
+
+ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new) {
+  std::error_code ec;
+  ResultStore s;
+  s.impl_->path = path;
+  if (std::filesystem::exists(path, ec) && start_new) {
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    auto aside = path;
+    aside.replace_extension(fmt::format("{:%Y%m%d-%H%M%S}.h5", tm));
+    std::filesystem::rename(path, aside);
+    s.impl_->moved_aside = aside.string();
+  }
+  if (std::filesystem::exists(path, ec)) {
+    s.impl_->load(path);
+    if (s.impl_->header.sweep_identity != header.sweep_identity)
+      throw InputError(fmt::format(
+          "{}: holds results of another sweep ('{}', identity {}), not of this one ('{}', identity {}); settings "
+          "other than grid values changed. Pass --new to move the old file aside, or choose another --out",
+          path.string(), s.impl_->header.sweep_name, s.impl_->header.sweep_identity, header.sweep_name,
+          header.sweep_identity));
+    // Same sweep: the grid may have grown; keep the file's rows, take the new header.
+    s.impl_->header = header;
+  } else {
+    if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path(), ec);
+    s.impl_->header = header;
+    s.impl_->created = now_iso();
+    s.impl_->write_file();
+  }
+  return s;
+}
+
+const StoreHeader& ResultStore::header() const { return impl_->header; }
+const std::filesystem::path& ResultStore::path() const { return impl_->path; }
+const std::string& ResultStore::moved_aside() const { return impl_->moved_aside; }
+std::size_t ResultStore::rows() const { return impl_->rows(); }
+const std::vector<std::string>& ResultStore::column_names() const { return impl_->names; }
+bool ResultStore::has_column(const std::string& name) const { return impl_->columns.count(name) > 0; }
+const Column& ResultStore::column(const std::string& name) const {
+  auto it = impl_->columns.find(name);
+  if (it == impl_->columns.end()) throw InputError(fmt::format("{}: no column '{}' in /trials", impl_->path.string(), name));
+  return it->second;
+}
+const std::map<std::string, std::vector<std::vector<double>>>& ResultStore::curves() const { return impl_->curves; }
+
+std::string ResultStore::attribute(const std::string& name) const {
+  if (name == "created") return impl_->created;
+  if (name == "git_commit") return impl_->git_commit;
+  if (name == "advx_version") return impl_->advx_version;
+  if (auto it = impl_->extra_attrs.find(name); it != impl_->extra_attrs.end()) return it->second;
+  if (name == "hosts") {
+    std::string out;
+    for (const auto& h : impl_->hosts) out += (out.empty() ? "" : ",") + h;
+    return out;
+  }
+  return "";
+}
+
+bool ResultStore::finished(const std::string& trial_id) const {
+  if (!impl_->columns.count("trial_id")) return false;
+  const auto& ids = impl_->columns.at("trial_id").s;
+  const auto& status = impl_->columns.at("status").s;
+  for (std::size_t r = 0; r < ids.size(); ++r)
+    if (ids[r] == trial_id && status[r] != "failed") return true;
+  return false;
+}
+
+void ResultStore::add(const TrialRecord& record) {
+  auto& m = *impl_;
+  std::size_t row = m.rows();
+  if (m.columns.count("trial_id")) {
+    const auto& ids = m.columns.at("trial_id").s;
+    const auto it = std::find(ids.begin(), ids.end(), record.trial_id);
+    if (it != ids.end()) row = static_cast<std::size_t>(it - ids.begin());  // replaces a failed attempt
+  }
+  const auto n = std::max(m.rows(), row + 1);
+  m.put(record, row);
+  m.pad_to(n);
+  if (std::find(m.hosts.begin(), m.hosts.end(), record.host) == m.hosts.end()) m.hosts.push_back(record.host);
+  m.write_file();
+}
+
+void ResultStore::add_host(const std::string& host) {
+  if (std::find(impl_->hosts.begin(), impl_->hosts.end(), host) == impl_->hosts.end()) impl_->hosts.push_back(host);
+}
+
+void ResultStore::set_attribute(const std::string& name, const std::string& value) { impl_->extra_attrs[name] = value; }
+
+void ResultStore::write() { impl_->write_file(); }
+
+}  // namespace advx

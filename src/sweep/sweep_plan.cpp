@@ -1,0 +1,70 @@
+#include "advx/sweep/sweep_plan.h"
+
+#include <fmt/format.h>
+
+#include "advx/common/hash.h"
+#include "advx/common/rng.h"
+#include "advx/config/trial_settings.h"
+
+namespace advx {
+
+std::string TrialSpec::label() const {
+  std::string out;
+  for (const auto& [k, v] : assignments) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+  if (replicate > 0 || out.empty()) out += fmt::format("{}replicate={}", out.empty() ? "" : " ", replicate);
+  return out;
+}
+
+SweepPlan make_plan(const SweepFile& sweep) {
+  SweepPlan plan;
+  plan.name = sweep.name();
+  plan.replicates = sweep.replicates();
+  for (const auto& axis : sweep.grid()) plan.grid_keys.push_back(axis.key);
+
+  std::string identity_text;
+  for (const auto& [key, value] : trial_settings(sweep.base())) {
+    bool is_axis = false;
+    for (const auto& k : plan.grid_keys) is_axis |= (k == key);
+    if (!is_axis) identity_text += fmt::format("{}: {}\n", key, value);
+  }
+  identity_text += fmt::format("replicates: {}\n", plan.replicates);
+  for (auto s : sweep.seeds()) identity_text += fmt::format("seeds: {}\n", s);
+  plan.identity = hex64(stable_hash(identity_text));
+
+  const auto& grid = sweep.grid();
+  const std::int64_t points = sweep.grid_points();
+  for (std::int64_t p = 0; p < points; ++p) {
+    GridAssignment assignments(grid.size());
+    std::int64_t rest = p;
+    for (std::size_t a = grid.size(); a-- > 0;) {  // last axis varies fastest
+      const auto n = static_cast<std::int64_t>(grid[a].values.size());
+      assignments[a] = {grid[a].key, grid[a].values[static_cast<std::size_t>(rest % n)]};
+      rest /= n;
+    }
+    std::string canonical;
+    for (const auto& [k, v] : assignments) canonical += fmt::format("{}={}\n", k, v);
+    for (std::int32_t r = 0; r < plan.replicates; ++r) {
+      TrialSpec t;
+      t.index = static_cast<std::int64_t>(plan.trials.size());
+      t.assignments = assignments;
+      t.replicate = r;
+      // An explicit seeds: list gives the seed of each replicate; otherwise it is derived from the sweep
+      // seed and the trial's canonical parameters.
+      const std::string key = canonical + fmt::format("replicate={}\n", r);
+      t.id = hex64(stable_hash(key));
+      t.seed = sweep.seeds().empty() ? mix_seed(sweep.base().seed, stable_hash(key)) : sweep.seeds()[static_cast<std::size_t>(r)];
+      plan.trials.push_back(std::move(t));
+    }
+  }
+  return plan;
+}
+
+TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec) {
+  TrialConfig c = sweep.trial(spec.assignments);
+  c.seed = spec.seed;
+  c.threads = sweep.base().threads;
+  c.name = sweep.name();
+  return c;
+}
+
+}  // namespace advx

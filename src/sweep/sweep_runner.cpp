@@ -1,0 +1,326 @@
+#include "advx/sweep/sweep_runner.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <thread>
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/serialization/optional.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "advx/common/error.h"
+#include "advx/config/trial_settings.h"
+#include "advx/store/result_store.h"
+#include "advx/sweep/sweep_plan.h"
+#include "advx/train/trainer.h"
+#include "serialization.h"
+
+namespace advx {
+
+namespace {
+
+namespace mpi = boost::mpi;
+using Clock = std::chrono::steady_clock;
+
+enum Tag : int { kReport = 1, kAssign = 2 };
+
+/// What a worker sends: its previous trial's record (if any) and, implicitly, a request for more.
+struct WorkerReport {
+  bool has_record = false;
+  bool cancelled = false;
+  TrialRecord record;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar & has_record & cancelled & record;
+  }
+};
+
+std::string hostname() {
+  char buf[256] = {0};
+  ::gethostname(buf, sizeof(buf) - 1);
+  return buf;
+}
+
+std::string clock_text(double seconds) {
+  const auto s = static_cast<long>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+/// The trials still to run, handed out one at a time to whoever asks first.
+class WorkQueue {
+ public:
+  WorkQueue(std::vector<std::int64_t> pending, const std::atomic<int>* stop) : pending_(pending.begin(), pending.end()), stop_(stop) {}
+  std::optional<std::int64_t> next() {
+    std::lock_guard lock(mutex_);
+    if (pending_.empty() || (stop_ && stop_->load())) return std::nullopt;
+    const auto i = pending_.front();
+    pending_.pop_front();
+    return i;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::deque<std::int64_t> pending_;
+  const std::atomic<int>* stop_;
+};
+
+/// Loaded data sets by their data settings, so a worker reads and preprocesses each data set once.
+class DataCache {
+ public:
+  const Dataset& get(const TrialConfig& config) {
+    std::string key;
+    for (const auto& [k, v] : trial_settings(config))
+      if (k.rfind("data.", 0) == 0) key += k + "=" + v + "\n";
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(key, load_trial_data(config.data)).first;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, Dataset> cache_;
+};
+
+/// Runs one planned trial. A trial that throws becomes a `failed` record with the message; a stop
+/// signal between epochs cancels it (nullopt: nothing is recorded, the trial runs again on resume).
+std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec, const SweepOptions& options, int rank,
+                                   const std::string& host, DataCache& cache) {
+  const auto t0 = Clock::now();
+  TrialRecord rec;
+  rec.trial_id = spec.id;
+  rec.trial_index = spec.index;
+  rec.replicate = spec.replicate;
+  rec.seed = spec.seed;
+  rec.params = spec.assignments;
+  rec.rank = rank;
+  rec.host = host;
+  try {
+    TrialConfig config = trial_config(sweep, spec);
+    if (options.threads > 0) config.threads = options.threads;
+    const Dataset& data = cache.get(config);
+    Trainer trainer(config, data);
+    while (!(options.stop && options.stop->load()) && trainer.train_epoch()) {
+    }
+    if (options.stop && options.stop->load() && !trainer.done()) return std::nullopt;
+    rec.result = trainer.finish();
+  } catch (const std::exception& e) {
+    rec.result = TrialResult{};
+    rec.result.status = "failed";
+    rec.result.message = e.what();
+  }
+  rec.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  rec.result.seconds_total = rec.wall_seconds;
+  return rec;
+}
+
+/// Rank 0's bookkeeping: writes records, counts and prints progress. Used only by the coordinator thread.
+class Recorder {
+ public:
+  Recorder(ResultStore& store, const SweepOptions& options, std::int64_t to_run, SweepSummary& summary)
+      : store_(store), options_(options), to_run_(to_run), summary_(summary), t0_(Clock::now()) {}
+
+  void record(const TrialRecord& r) {
+    store_.add(r);  // durable before the worker gets more work: the acknowledgement
+    ++summary_.finished;
+    if (r.result.status == "ok") ++summary_.ok;
+    if (r.result.status == "diverged") ++summary_.diverged;
+    if (r.result.status == "failed") ++summary_.failed;
+    if (!options_.log) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - t0_).count();
+    const double eta = elapsed / static_cast<double>(summary_.finished) * static_cast<double>(to_run_ - summary_.finished);
+    std::string metrics;
+    for (const auto& cp : r.result.checkpoints) {
+      if (cp.name != "last") continue;
+      for (const auto& [k, v] : cp.metrics)
+        if (k == "test.ndcg@10" || ((k.rfind("attack.", 0) == 0) && (k.ends_with(".bacc") || k.ends_with(".mae"))))
+          metrics += fmt::format(" {} {:.4f}", k, v);
+    }
+    if (r.result.status != "ok") metrics += fmt::format(" ({})", r.result.message);
+    auto line = fmt::format("[{:>{}}/{}] {:<8} {} |{} | {:.1f} s, rank {} | elapsed {} ETA {}", summary_.finished,
+                            std::to_string(to_run_).size(), to_run_, r.result.status, label_of(r), metrics,
+                            r.wall_seconds, r.rank, clock_text(elapsed), clock_text(eta));
+    if (options_.live) {
+      const int width = 30;
+      const int filled = static_cast<int>(width * summary_.finished / std::max<std::int64_t>(1, to_run_));
+      *options_.log << "\r\033[K" << line << '\n'
+                    << fmt::format("[{}{}] {}/{}  ETA {}", std::string(static_cast<std::size_t>(filled), '#'),
+                                   std::string(static_cast<std::size_t>(width - filled), '.'), summary_.finished, to_run_,
+                                   clock_text(eta))
+                    << std::flush;
+    } else {
+      *options_.log << line << std::endl;
+    }
+  }
+
+ private:
+  static std::string label_of(const TrialRecord& r) {
+    std::string out;
+    for (const auto& [k, v] : r.params) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
+    if (r.replicate > 0) out += fmt::format(" replicate={}", r.replicate);
+    return out.empty() ? r.trial_id : out;
+  }
+  ResultStore& store_;
+  const SweepOptions& options_;
+  std::int64_t to_run_;
+  SweepSummary& summary_;
+  Clock::time_point t0_;
+};
+
+std::string now_text() {
+  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", tm);
+}
+
+}  // namespace
+
+}  // namespace advx
+
+namespace boost::serialization {
+template <class Archive>
+void serialize(Archive& ar, advx::SweepSummary& s, unsigned /*version*/) {
+  ar & s.planned & s.skipped & s.finished & s.ok & s.diverged & s.failed & s.cancelled & s.seconds & s.stopped;
+}
+}  // namespace boost::serialization
+
+namespace advx {
+
+SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options) {
+  const auto t0 = Clock::now();
+  const SweepPlan plan = make_plan(sweep);
+  const int rank = world.rank();
+  const std::string host = hostname();
+  std::vector<std::string> hosts;
+  mpi::gather(world, host, hosts, 0);
+
+  // Rank 0 opens the store; every rank learns whether the sweep may start (else all throw the same error).
+  std::optional<ResultStore> store;
+  std::string error;
+  std::vector<std::int64_t> pending;
+  SweepSummary summary;
+  summary.planned = static_cast<std::int64_t>(plan.trials.size());
+  if (rank == 0) {
+    try {
+      store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
+                                                                         .sweep_identity = plan.identity,
+                                                                         .sweep_path = sweep.path(),
+                                                                         .sweep_text = sweep.text(),
+                                                                         .grid_keys = plan.grid_keys,
+                                                                         .planned_trials = summary.planned},
+                                                 options.start_new));
+      for (const auto& h : hosts) store->add_host(h);
+      store->set_attribute("run_started", now_text());
+      store->set_attribute("run_finished", "");
+      store->write();
+      for (const auto& t : plan.trials)
+        if (!store->finished(t.id)) pending.push_back(t.index);
+      summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());
+      if (options.log) {
+        if (!store->moved_aside().empty()) *options.log << fmt::format("moved the old {} aside to {}\n", options.out.string(), store->moved_aside());
+        *options.log << fmt::format("sweep {} ({}): {} trials, {} already in {}, {} to run on {} rank{}\n", plan.name,
+                                    plan.identity, summary.planned, summary.skipped, options.out.string(), pending.size(),
+                                    world.size(), world.size() == 1 ? "" : "s")
+                     << std::flush;
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  mpi::broadcast(world, error, 0);
+  if (!error.empty()) throw InputError(error);
+
+  DataCache cache;
+  if (rank == 0) {
+    WorkQueue queue(pending, options.stop);
+    std::mutex local_mutex;
+    std::deque<std::optional<TrialRecord>> local_results;  // nullopt = cancelled
+    std::atomic<bool> local_done{false};
+    Recorder recorder(*store, options, static_cast<std::int64_t>(pending.size()), summary);
+    std::exception_ptr coordinator_error;
+
+    // The coordinator thread is the only thread of rank 0 that calls MPI (threading level: serialized).
+    std::thread coordinator([&] {
+      try {
+        int remote_active = world.size() - 1;
+        auto idle = std::chrono::microseconds(20);
+        for (;;) {
+          bool progressed = false;
+          std::deque<std::optional<TrialRecord>> drained;
+          {
+            std::lock_guard lock(local_mutex);
+            drained.swap(local_results);
+          }
+          for (auto& r : drained) {
+            if (r) recorder.record(*r);
+            else ++summary.cancelled;
+            progressed = true;
+          }
+          if (remote_active > 0) {
+            if (auto status = world.iprobe(mpi::any_source, kReport)) {
+              WorkerReport report;
+              world.recv(status->source(), kReport, report);
+              if (report.has_record) recorder.record(report.record);
+              if (report.cancelled) ++summary.cancelled;
+              const auto next = queue.next();
+              world.send(status->source(), kAssign, next ? *next : std::int64_t{-1});
+              if (!next) --remote_active;
+              progressed = true;
+            }
+          }
+          if (remote_active == 0 && local_done.load()) {
+            std::lock_guard lock(local_mutex);
+            if (local_results.empty()) break;
+            continue;
+          }
+          // Sleep while nothing happens, so that coordinating does not take a core from training.
+          if (progressed) {
+            idle = std::chrono::microseconds(20);
+          } else {
+            std::this_thread::sleep_for(idle);
+            idle = std::min(idle * 2, std::chrono::microseconds(1000));
+          }
+        }
+      } catch (...) {
+        coordinator_error = std::current_exception();
+      }
+    });
+
+    while (const auto index = queue.next()) {
+      auto rec = execute(sweep, plan.trials[static_cast<std::size_t>(*index)], options, rank, host, cache);
+      std::lock_guard lock(local_mutex);
+      local_results.push_back(std::move(rec));
+    }
+    local_done = true;
+    coordinator.join();
+    if (coordinator_error) std::rethrow_exception(coordinator_error);
+    summary.stopped = options.stop && options.stop->load();
+    store->set_attribute("run_finished", now_text());
+    store->write();
+  } else {
+    world.send(0, kReport, WorkerReport{});
+    for (;;) {
+      std::int64_t index = -1;
+      world.recv(0, kAssign, index);
+      if (index < 0) break;
+      auto rec = execute(sweep, plan.trials[static_cast<std::size_t>(index)], options, rank, host, cache);
+      WorkerReport report;
+      report.has_record = rec.has_value();
+      report.cancelled = !rec.has_value();
+      if (rec) report.record = std::move(*rec);
+      world.send(0, kReport, report);
+    }
+  }
+  summary.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  mpi::broadcast(world, summary, 0);
+  return summary;
+}
+
+}  // namespace advx
