@@ -15,7 +15,7 @@ packages=(
 if [[ "${1:-}" == "--with-python" ]]; then
   # Reference implementation, result readers and plots. OpenBLAS (OpenMP build) so that
   # python3-torch does not fall back to the netlib reference BLAS.
-  packages+=(python3 python3-numpy python3-h5py python3-torch python3-matplotlib libopenblas0-openmp)
+  packages+=(python3 python3-numpy python3-h5py python3-pandas python3-torch python3-matplotlib libopenblas0-openmp)
 fi
 
 missing=()

@@ -1,8 +1,5 @@
 #include "advx/store/result_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -39,13 +36,6 @@ bool parses_as_number(const std::string& s, double& v) {
   char* end = nullptr;
   v = std::strtod(s.c_str(), &end);
   return end == s.c_str() + s.size() && std::isfinite(v);
-}
-
-void fsync_path(const std::filesystem::path& p, bool directory) {
-  const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 }  // namespace
@@ -198,9 +188,10 @@ struct ResultStore::Impl {
       }
       if (file.close() < 0) throw std::runtime_error(fmt::format("{}: HDF5 close failed", tmp.string()));
     }
-    fsync_path(tmp, false);
+    // rename() replaces the file atomically: a process killed at any moment leaves the old or the new
+    // version, both complete. No fsync: it would cost tens of milliseconds per trial and only guards
+    // against a power loss, not against a crash of advx or of the job.
     std::filesystem::rename(tmp, path);
-    fsync_path(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path(), true);
   }
 
   void load(const std::filesystem::path& p) {

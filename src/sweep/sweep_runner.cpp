@@ -267,11 +267,13 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
             if (auto status = world.iprobe(mpi::any_source, kReport)) {
               WorkerReport report;
               world.recv(status->source(), kReport, report);
-              if (report.has_record) recorder.record(report.record);
-              if (report.cancelled) ++summary.cancelled;
+              // The worker gets its next trial before the result is written, so that the file write is
+              // off its critical path; the result counts as acknowledged once it is in the file.
               const auto next = queue.next();
               world.send(status->source(), kAssign, next ? *next : std::int64_t{-1});
               if (!next) --remote_active;
+              if (report.has_record) recorder.record(report.record);
+              if (report.cancelled) ++summary.cancelled;
               progressed = true;
             }
           }

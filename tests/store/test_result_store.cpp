@@ -1,0 +1,121 @@
+#include "advx/store/result_store.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "advx/common/error.h"
+
+namespace advx {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ResultStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("advx-store-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    path_ = dir_ / "r.h5";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static StoreHeader header(const std::string& identity = "abc") {
+    return {.sweep_name = "t", .sweep_identity = identity, .sweep_path = "s.yaml", .sweep_text = "name: t\n",
+            .grid_keys = {"adversaries.gender.lambda"}, .planned_trials = 3};
+  }
+  static TrialRecord record(const std::string& id, const std::string& lambda, const std::string& status = "ok") {
+    TrialRecord r;
+    r.trial_id = id;
+    r.params = {{"adversaries.gender.lambda", lambda}};
+    r.host = "h";
+    r.rank = 1;
+    r.result.status = status;
+    r.result.adversaries = {"gender"};
+    for (int e = 0; e < 3; ++e) r.result.curves.push_back({.epoch = e, .train_loss = 10.0 - e, .adversary_loss = {0.5}});
+    if (status == "ok") {
+      r.result.checkpoints.push_back({.name = "best", .epoch = 1, .metrics = {{"test.ndcg@10", 0.3}, {"attack.gender.bacc", 0.6}}});
+      r.result.checkpoints.push_back({.name = "last", .epoch = 2, .metrics = {{"test.ndcg@10", 0.25}}});
+    } else {
+      r.result.message = "boom";
+    }
+    return r;
+  }
+  fs::path dir_, path_;
+};
+
+TEST_F(ResultStoreTest, RowsSurviveReopeningWithAllColumns) {
+  {
+    auto s = ResultStore::open_for_sweep(path_, header(), false);
+    s.add(record("a", "0"));
+    s.add(record("b", "200"));
+  }
+  const auto s = ResultStore::read(path_);
+  ASSERT_EQ(s.rows(), 2u);
+  EXPECT_EQ(s.column("trial_id").s, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(s.column("adversaries.gender.lambda").kind, Column::Kind::kFloat);
+  EXPECT_EQ(s.column("adversaries.gender.lambda").f[1], 200.0);
+  EXPECT_EQ(s.column("best.test.ndcg@10").f[0], 0.3);
+  EXPECT_EQ(s.column("last.epoch").i[1], 2);
+  EXPECT_FALSE(s.has_column("last.attack.gender.bacc"));  // no trial reported it
+  EXPECT_TRUE(std::isnan(s.column("best.attack.gender.bacc").f[0]) == false);
+  ASSERT_TRUE(s.curves().count("train_loss"));
+  EXPECT_EQ(s.curves().at("train_loss")[1], (std::vector<double>{10, 9, 8}));
+  EXPECT_EQ(s.header().sweep_identity, "abc");
+  EXPECT_EQ(s.header().grid_keys, (std::vector<std::string>{"adversaries.gender.lambda"}));
+}
+
+TEST_F(ResultStoreTest, FailedTrialsAreRetriedAndReplaced) {
+  auto s = ResultStore::open_for_sweep(path_, header(), false);
+  s.add(record("a", "0", "failed"));
+  EXPECT_FALSE(s.finished("a"));
+  s.add(record("a", "0"));
+  EXPECT_TRUE(s.finished("a"));
+  EXPECT_EQ(s.rows(), 1u);
+  EXPECT_EQ(ResultStore::read(path_).column("status").s, (std::vector<std::string>{"ok"}));
+}
+
+TEST_F(ResultStoreTest, AnotherSweepIsRefusedUnlessStartingNew) {
+  { ResultStore::open_for_sweep(path_, header("abc"), false).add(record("a", "0")); }
+  try {
+    (void)ResultStore::open_for_sweep(path_, header("xyz"), false);
+    FAIL();
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(path_.string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("--new"), std::string::npos) << msg;
+  }
+  auto fresh = ResultStore::open_for_sweep(path_, header("xyz"), true);
+  EXPECT_EQ(fresh.rows(), 0u);
+  ASSERT_FALSE(fresh.moved_aside().empty());
+  EXPECT_EQ(ResultStore::read(fresh.moved_aside()).rows(), 1u);  // nothing lost
+}
+
+TEST_F(ResultStoreTest, NonResultFilesGiveClearErrors) {
+  std::ofstream(dir_ / "text.h5") << "not hdf5";
+  for (const auto& [file, fragment] : std::vector<std::pair<fs::path, std::string>>{
+           {dir_ / "missing.h5", "not found"}, {dir_ / "text.h5", "not an HDF5 file"}}) {
+    try {
+      (void)ResultStore::read(file);
+      FAIL() << file;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  }
+  // A truncated copy of a real result file.
+  { ResultStore::open_for_sweep(path_, header(), false).add(record("a", "0")); }
+  fs::copy_file(path_, dir_ / "cut.h5");
+  fs::resize_file(dir_ / "cut.h5", fs::file_size(path_) / 2);
+  EXPECT_THROW((void)ResultStore::read(dir_ / "cut.h5"), InputError);
+}
+
+TEST_F(ResultStoreTest, NoTemporaryFileIsLeftBehind) {
+  { ResultStore::open_for_sweep(path_, header(), false).add(record("a", "0")); }
+  for (const auto& e : fs::directory_iterator(dir_)) EXPECT_EQ(e.path().extension(), ".h5") << e.path();
+}
+
+}  // namespace
+}  // namespace advx

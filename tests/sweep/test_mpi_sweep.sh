@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Real `mpirun` runs of a small synthetic sweep (ctest label `mpi`):
+#   1. -np 1, -np 2 and an oversubscribed -np 5 give the same metrics for every trial;
+#   2. a second run into the same file adds no rows;
+#   3. a worker killed with SIGKILL makes mpirun fail, and the rerun completes every trial exactly once;
+#   4. a coordinator killed with SIGKILL at random moments leaves a file that opens with every
+#      acknowledged trial (rows never disappear), and the rerun completes the sweep.
+#   5. the pandas/h5py recipe of results/SCHEMA.md reads the file.
+# Usage: test_mpi_sweep.sh ADVX SCHEMA_MD
+set -u
+advx=$(readlink -f "$1")
+schema=$(readlink -f "$2")
+tmp=$(mktemp -d)
+trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$tmp"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+failures=0
+checks=0
+check() {  # check "what" command...
+  local what=$1
+  shift
+  checks=$((checks + 1))
+  if ! "$@"; then
+    echo "FAIL: $what"
+    failures=$((failures + 1))
+  fi
+}
+
+write_sweep() {  # write_sweep FILE EPOCHS
+  cat >"$1" <<YAML
+name: mpi-test
+data: {format: synthetic, path: $tmp/data, users: 600, items: 300, seed: 3}
+attributes:
+  gender: {type: categorical, class_weights: {f: 0.7, m: 0.3}}
+  age: {type: continuous, target: zscore}
+model: {latent: 16}
+train: {epochs: $2, batch_size: 32}
+adversaries:
+  gender: {lambda: 0, heads: 2}
+  age: {lambda: 0, heads: 2}
+attackers: {epochs: 3}
+grid:
+  adversaries.gender.lambda: [0, 50, 400]
+  split.fold: [0, 1, 2]
+YAML
+}
+write_sweep fast.yaml 3
+write_sweep slow.yaml 150
+planned=9
+
+# Rows of a result file as sorted CSV without timing columns (the CSV has none: metrics only).
+rows() { "$advx" results "$1" --csv | tail -n +2 | sort; }
+trial_count() { "$advx" results "$1" --csv | tail -n +2 | cut -d, -f1 | sort -u | wc -l; }
+opens() { "$advx" results "$1" >/dev/null; }
+duplicates() { "$advx" results "$1" --csv | tail -n +2 | cut -d, -f1,3 | sort | uniq -d | wc -l; }
+
+# 1. Same numbers on 1, 2 and 5 ranks.
+for np in 1 2 5; do
+  mpirun -np $np "$advx" sweep fast.yaml --out r$np.h5 >log$np.txt 2>&1
+  check "sweep on $np ranks exits 0" test $? -eq 0
+done
+check "every trial recorded" test "$(trial_count r1.h5)" -eq $planned
+check "np 1 and np 2 give identical rows" cmp -s <(rows r1.h5) <(rows r2.h5)
+check "np 1 and np 5 give identical rows" cmp -s <(rows r1.h5) <(rows r5.h5)
+check "progress lines name done/total and ETA" grep -q "\[9/9\].*ETA" log2.txt
+
+# 2. Rerun: nothing new.
+before=$(rows r2.h5 | wc -l)
+mpirun -np 2 "$advx" sweep fast.yaml --out r2.h5 >rerun.txt 2>&1
+check "rerun exits 0" test $? -eq 0
+check "rerun runs nothing" grep -q "$planned already in r2.h5, 0 to run" rerun.txt
+check "rerun adds no rows" test "$(rows r2.h5 | wc -l)" -eq "$before"
+
+# A different sweep into the same file is refused (exit 2, file untouched); --new moves it aside.
+mpirun -np 1 "$advx" sweep fast.yaml --out r2.h5 --set train.lr=0.01 >other.txt 2>&1
+check "another sweep is refused with exit 2" test $? -eq 2
+check "refusal names --new" grep -q -- "--new" other.txt
+check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
+
+# pid of the given rank of the sweep writing $1
+rank_pid() {
+  for pid in $(pgrep -f "advx sweep .*--out $1"); do
+    if tr '\0' '\n' </proc/$pid/environ 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2"; then echo $pid; return; fi
+  done
+}
+wait_rows() {  # wait_rows FILE N: until the file has ≥ N trials (max 60 s)
+  for _ in $(seq 600); do
+    [[ -f $1 ]] && [[ $(trial_count "$1" 2>/dev/null || echo 0) -ge $2 ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# 3. A worker killed with SIGKILL: mpirun fails; the rerun completes every trial exactly once.
+mpirun -np 3 "$advx" sweep slow.yaml --out k.h5 >kill.txt 2>&1 &
+mpirun_pid=$!
+check "first trial written before the kill" wait_rows k.h5 1
+worker=$(rank_pid k.h5 1)
+check "found worker rank 1" test -n "$worker"
+[[ -n $worker ]] && kill -9 "$worker"
+wait $mpirun_pid
+check "mpirun fails when a worker is killed" test $? -ne 0
+check "file opens after the kill" opens k.h5
+mpirun -np 2 "$advx" sweep slow.yaml --out k.h5 >kill-rerun.txt 2>&1
+check "rerun after worker kill exits 0" test $? -eq 0
+check "every trial exactly once after worker kill" test "$(trial_count k.h5)" -eq $planned
+check "no duplicate rows after worker kill" test "$(duplicates k.h5)" -eq 0
+
+# 4. Coordinator killed with SIGKILL at random moments: the file always opens and never loses rows.
+seen=0
+for attempt in 1 2 3 4; do
+  mpirun -np 2 "$advx" sweep slow.yaml --out c.h5 >coord$attempt.txt 2>&1 &
+  mpirun_pid=$!
+  sleep "0.$((RANDOM % 9 + 1))"
+  wait_rows c.h5 $((seen + 1)) || true
+  sleep "0.$((RANDOM % 5))"
+  coordinator=$(rank_pid c.h5 0)
+  [[ -n $coordinator ]] && kill -9 "$coordinator"
+  wait $mpirun_pid 2>/dev/null
+  check "file opens after coordinator kill $attempt" opens c.h5
+  now=$(trial_count c.h5)
+  check "acknowledged trials kept after kill $attempt ($now ≥ $seen)" test "$now" -ge "$seen"
+  seen=$now
+  [[ $seen -ge $planned ]] && break
+done
+mpirun -np 2 "$advx" sweep slow.yaml --out c.h5 >coord-final.txt 2>&1
+check "rerun after coordinator kills exits 0" test $? -eq 0
+check "every trial exactly once after coordinator kills" test "$(trial_count c.h5)" -eq $planned
+check "no duplicate rows after coordinator kills" test "$(duplicates c.h5)" -eq 0
+check "no temporary file left" test -z "$(ls | grep -E '\.writing$')"
+
+# 5. The documented Python recipe (the first ```python block of SCHEMA.md) reads the file.
+recipe=$(awk '/^```python/{flag=1; next} /^```/{if (flag) exit} flag' "$schema")
+cat >recipe.py <<PY
+$recipe
+import sys
+assert len(df) == $planned, len(df)
+assert "last.test.ndcg@10" in df.columns and "adversaries.gender.lambda" in df.columns
+print("recipe ok:", df.shape)
+PY
+sed -i "s#results/demo.h5#r2.h5#" recipe.py
+check "SCHEMA.md recipe runs with h5py/pandas" /usr/bin/python3 recipe.py
+
+echo "$((checks - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]

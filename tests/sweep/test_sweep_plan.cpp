@@ -1,0 +1,93 @@
+#include "advx/sweep/sweep_plan.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+
+namespace advx {
+namespace {
+
+std::filesystem::path write_sweep(const std::string& body) {
+  const auto p = std::filesystem::temp_directory_path() / ("advx-plan-" + std::to_string(std::random_device{}()) + ".yaml");
+  std::ofstream(p) << body;
+  return p;
+}
+
+const char* kBase = R"(name: t
+data: {format: synthetic, path: /tmp/advx-plan-data, users: 100, items: 60}
+attributes:
+  gender: {type: categorical}
+adversaries:
+  gender: {lambda: 0}
+)";
+
+TEST(SweepPlan, CartesianProductFirstAxisOutermostTimesReplicates) {
+  const auto p = write_sweep(std::string(kBase) + "replicates: 2\ngrid:\n  adversaries.gender.lambda: [0, 200]\n  split.fold: [0, 1, 2]\n");
+  const auto plan = make_plan(SweepFile::load(p));
+  ASSERT_EQ(plan.trials.size(), 12u);
+  EXPECT_EQ(plan.grid_keys, (std::vector<std::string>{"adversaries.gender.lambda", "split.fold"}));
+  // index = ((λ index)·3 + fold index)·2 + replicate
+  const auto& t = plan.trials[7];
+  EXPECT_EQ(t.index, 7);
+  EXPECT_EQ(t.assignments[0].second, "200");
+  EXPECT_EQ(t.assignments[1].second, "0");
+  EXPECT_EQ(t.replicate, 1);
+  std::set<std::string> ids;
+  std::set<std::uint64_t> seeds;
+  for (const auto& tr : plan.trials) {
+    ids.insert(tr.id);
+    seeds.insert(tr.seed);
+  }
+  EXPECT_EQ(ids.size(), 12u);
+  EXPECT_EQ(seeds.size(), 12u);
+  std::filesystem::remove(p);
+}
+
+TEST(SweepPlan, IdsAndSeedsDependOnParametersNotOnPosition) {
+  // Reordering an axis' values moves trials in the plan but keeps each trial's id and seed.
+  const auto a = write_sweep(std::string(kBase) + "grid:\n  adversaries.gender.lambda: [0, 200, 400]\n");
+  const auto b = write_sweep(std::string(kBase) + "grid:\n  adversaries.gender.lambda: [400, 0, 200, 800]\n");
+  const auto pa = make_plan(SweepFile::load(a));
+  const auto pb = make_plan(SweepFile::load(b));
+  auto find = [](const SweepPlan& p, const std::string& v) {
+    for (const auto& t : p.trials)
+      if (t.assignments[0].second == v) return t;
+    return TrialSpec{};
+  };
+  for (const char* v : {"0", "200", "400"}) {
+    EXPECT_EQ(find(pa, v).id, find(pb, v).id) << v;
+    EXPECT_EQ(find(pa, v).seed, find(pb, v).seed) << v;
+  }
+  // Adding grid values keeps the sweep identity (a resumed file gets the new points)...
+  EXPECT_EQ(pa.identity, pb.identity);
+  // ...while changing any other setting makes it another sweep.
+  const auto pc = make_plan(SweepFile::load(a, {"train.epochs=3"}));
+  EXPECT_NE(pa.identity, pc.identity);
+  for (const auto& p : {a, b}) std::filesystem::remove(p);
+}
+
+TEST(SweepPlan, TrialConfigCarriesAssignmentsAndSeed) {
+  const auto p = write_sweep(std::string(kBase) + "grid:\n  adversaries.gender.lambda: [0, 200]\n");
+  const auto sweep = SweepFile::load(p);
+  const auto plan = make_plan(sweep);
+  const auto c = trial_config(sweep, plan.trials[1]);
+  ASSERT_EQ(c.model.adversaries.size(), 1u);
+  EXPECT_EQ(c.model.adversaries[0].lambda, 200.0);
+  EXPECT_EQ(c.seed, plan.trials[1].seed);
+  std::filesystem::remove(p);
+}
+
+TEST(SweepPlan, ExplicitSeedsAreUsedAsGiven) {
+  const auto p = write_sweep(std::string(kBase) + "seeds: [42, 7]\n");
+  const auto plan = make_plan(SweepFile::load(p));
+  ASSERT_EQ(plan.trials.size(), 2u);
+  EXPECT_EQ(plan.trials[0].seed, 42u);
+  EXPECT_EQ(plan.trials[1].seed, 7u);
+  std::filesystem::remove(p);
+}
+
+}  // namespace
+}  // namespace advx
