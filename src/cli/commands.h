@@ -20,4 +20,7 @@ void add_train_command(CLI::App& app, Command& selected);
 /// `advx sweep`, `advx plan`, `advx results`.
 void add_sweep_commands(CLI::App& app, Command& selected);
 
+/// `advx analyze` (src/cli/analyze_command.cpp).
+void add_analyze_command(CLI::App& app, Command& selected);
+
 }  // namespace advx::cli
