@@ -393,8 +393,9 @@ TEST(ShippedSweeps, Ml100kLoadsAndPointsElsewhere) {
 TEST(ShippedSweeps, DemoIsSmallAndSynthetic) {
   const auto sweep = SweepFile::load(kSource / "sweeps/demo.yaml");
   EXPECT_TRUE(sweep.base().data.synthetic);
-  EXPECT_EQ(sweep.base().data.synthetic_users, 600);
-  EXPECT_EQ(sweep.grid_points(), 6);
+  // Small enough for the README's default job (about a minute on 2 cores).
+  EXPECT_LE(sweep.base().data.synthetic_users, 3000);
+  EXPECT_LE(sweep.grid_points() * sweep.base().train.epochs, 2000);
 }
 
 // ---- Key reference.

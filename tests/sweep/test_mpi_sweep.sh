@@ -129,6 +129,20 @@ check "every trial exactly once after coordinator kills" test "$(trial_count c.h
 check "no duplicate rows after coordinator kills" test "$(duplicates c.h5)" -eq 0
 check "no temporary file left" test -z "$(ls | grep -E '\.writing$')"
 
+# SIGTERM to mpirun: every rank stops at the next epoch boundary, finished trials are in the file, the
+# trials in flight are cancelled (not recorded), and a rerun finishes the rest.
+mpirun -np 2 "$advx" sweep slow.yaml --out t.h5 >term.txt 2>&1 &
+mpirun_pid=$!
+check "a trial finishes before SIGTERM" wait_rows t.h5 1
+kill -TERM $mpirun_pid
+wait $mpirun_pid
+check "SIGTERM ends the run with a non-zero code" test $? -ne 0
+check "SIGTERM reports a clean stop" grep -q "^stopped t.h5" term.txt
+check "file opens after SIGTERM" opens t.h5
+mpirun -np 2 "$advx" sweep slow.yaml --out t.h5 >term-rerun.txt 2>&1
+check "rerun after SIGTERM completes" test "$(trial_count t.h5)" -eq $planned
+check "no duplicate rows after SIGTERM" test "$(duplicates t.h5)" -eq 0
+
 # 5. The documented Python recipe (the first ```python block of SCHEMA.md) reads the file.
 recipe=$(awk '/^```python/{flag=1; next} /^```/{if (flag) exit} flag' "$schema")
 cat >recipe.py <<PY
