@@ -1,12 +1,118 @@
-// `advx analyze` — placeholder registration until the analysis layer lands.
+// `advx analyze`: Pareto analysis of a result file (src/analysis), printed as a table, CSV, JSON or
+// Markdown; optionally stored back into the file (/analysis) and drawn by scripts/plot_results.py.
 
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "advx/analysis/analysis.h"
+#include "advx/analysis/analysis_file.h"
+#include "advx/analysis/plot.h"
+#include "advx/analysis/report.h"
+#include "advx/common/error.h"
+#include "advx/store/result_store.h"
 #include "commands.h"
 
 namespace advx::cli {
 
+namespace {
+
+struct AnalyzeArgs {
+  std::string file;
+  std::string objectives;
+  std::string checkpoint = "last";
+  std::string reference;
+  std::string format = "text";
+  std::string plot_dir;
+  bool per_replicate = false;
+  bool write = false;
+};
+
+std::vector<double> parse_reference(const std::string& text) {
+  std::vector<double> out;
+  if (text.empty()) return out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const auto comma = std::min(text.find(',', pos), text.size());
+    const auto item = text.substr(pos, comma - pos);
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size()) throw InputError(fmt::format("--reference: '{}' is not a number", item));
+    out.push_back(v);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+int run_analyze_command(const AnalyzeArgs& args) {
+  AnalysisOptions options;
+  options.checkpoint = args.checkpoint;
+  options.objectives = args.objectives;
+  options.per_replicate = args.per_replicate;
+  options.reference = parse_reference(args.reference);
+  const auto store = read_results(args.file);
+  const auto analysis = analyze(store, options);
+  const auto format = args.format == "csv"        ? ReportFormat::kCsv
+                      : args.format == "json"     ? ReportFormat::kJson
+                      : args.format == "markdown" ? ReportFormat::kMarkdown
+                                                  : ReportFormat::kText;
+  std::cout << render_report(analysis, format) << std::flush;
+  // Notes go to stderr in the machine formats so stdout stays parseable.
+  std::ostream& note = format == ReportFormat::kText ? std::cout : std::cerr;
+  if (args.write) {
+    write_analysis(analysis, args.file);
+    note << fmt::format("wrote the front and ranks to {}:/analysis\n", args.file);
+  }
+  if (!args.plot_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(args.plot_dir, ec);
+    if (ec) throw InputError(fmt::format("--plot {}: cannot create the directory: {}", args.plot_dir, ec.message()));
+    // The script highlights exactly this analysis' front and picks; it reads the raw trials from the file.
+    const auto json_path = std::filesystem::path(args.plot_dir) / "analysis.json";
+    {
+      std::ofstream out(json_path);
+      out << render_report(analysis, ReportFormat::kJson);
+      if (!out) throw InputError(fmt::format("--plot {}: cannot write {}", args.plot_dir, json_path.string()));
+    }
+    run_plot_script(args.file, json_path, args.plot_dir);
+    note << fmt::format("figures in {}\n", args.plot_dir);
+  }
+  return 0;
+}
+
+}  // namespace
+
 void add_analyze_command(CLI::App& app, Command& selected) {
-  auto* cmd = app.add_subcommand("analyze", "Pareto analysis of a result file (not yet available)");
-  cmd->callback([&selected] { selected = [] { return 1; }; });
+  auto a = std::make_shared<AnalyzeArgs>();
+  auto* cmd = app.add_subcommand(
+      "analyze", "Pareto analysis of a result file: the front, hypervolume, knee and the paper-style table");
+  cmd->add_option("file", a->file, "Result file (HDF5) written by advx sweep")->required();
+  cmd->add_option("--objectives", a->objectives,
+                  "Objectives, metric:sense,… with sense max|min|chance|chance=C, e.g. "
+                  "test.ndcg@10:max,attack.gender.bacc:chance,attack.age.mae:max (the default: NDCG@10, every "
+                  "attacker)");
+  cmd->add_option("--checkpoint", a->checkpoint, "Checkpoint whose metrics are analysed")
+      ->check(CLI::IsMember({"best", "last"}))
+      ->capture_default_str();
+  cmd->add_flag("--per-replicate", a->per_replicate, "One point per trial instead of mean ± std per configuration");
+  cmd->add_option("--reference", a->reference,
+                  "Hypervolume reference point, one value per objective in objective units, comma-separated "
+                  "(default: the worst point moved out by 10 % of the spread)");
+  cmd->add_option("--format", a->format, "Output format")
+      ->check(CLI::IsMember({"text", "csv", "json", "markdown"}))
+      ->capture_default_str();
+  cmd->add_flag("--write", a->write, "Store the points, front and ranks into the file under /analysis (trials untouched)");
+  cmd->add_option("--plot", a->plot_dir, "Draw the figures (PNG and SVG) into this directory with scripts/plot_results.py");
+  cmd->callback([a, &selected] { selected = [a] { return run_analyze_command(*a); }; });
 }
 
 }  // namespace advx::cli

@@ -20,6 +20,9 @@ void add_train_command(CLI::App& app, Command& selected);
 /// `advx sweep`, `advx plan`, `advx results`.
 void add_sweep_commands(CLI::App& app, Command& selected);
 
+/// `advx slurm` (src/cli/slurm_command.cpp).
+void add_slurm_command(CLI::App& app, Command& selected);
+
 /// `advx analyze` (src/cli/analyze_command.cpp).
 void add_analyze_command(CLI::App& app, Command& selected);
 

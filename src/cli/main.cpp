@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   advx::cli::add_data_commands(app, selected);
   advx::cli::add_train_command(app, selected);
   advx::cli::add_sweep_commands(app, selected);
+  advx::cli::add_slurm_command(app, selected);
   advx::cli::add_analyze_command(app, selected);
 
   try {

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <sstream>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -37,7 +39,19 @@ struct SweepArgs {
   std::vector<std::string> sets;
   bool start_new = false;
   int threads = 0;
+  std::string shard;  // "K/N"
+  int checkpoint_every = 0;
 };
+
+/// "K/N" with 0 ≤ K < N.
+std::pair<int, int> parse_shard(const std::string& text) {
+  int k = -1, n = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || n < 1 || k < 0 || k >= n)
+    throw InputError(fmt::format("--shard: expected K/N with 0 ≤ K < N (e.g. 0/3), got '{}'", text));
+  return {k, n};
+}
 
 int run_sweep_command(const SweepArgs& a) {
   namespace mpi = boost::mpi;
@@ -49,14 +63,19 @@ int run_sweep_command(const SweepArgs& a) {
     if (world.rank() == 0) std::cerr << "advx: failed: the MPI library does not provide MPI_THREAD_SERIALIZED\n";
     env.abort(1);
   }
+  // SIGUSR1 is SLURM's warning before a time limit or preemption (--signal=B:USR1@…): like SIGTERM
+  // and SIGINT it checkpoints the trials in flight and stops at the next epoch boundary.
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGUSR1, on_stop_signal);
   try {
     const auto sweep = SweepFile::load(a.sweep, a.sets);
     SweepOptions options;
     options.out = a.out;
     options.start_new = a.start_new;
     options.threads = a.threads;
+    options.checkpoint_every = a.checkpoint_every;
+    if (!a.shard.empty()) std::tie(options.shard_index, options.shard_count) = parse_shard(a.shard);
     options.stop = &g_stop_signal;
     options.log = world.rank() == 0 ? &std::cout : nullptr;
     // A live bar only in a plain terminal run: under mpirun a rank's stdout is a pseudo-terminal even
@@ -69,7 +88,13 @@ int run_sweep_command(const SweepArgs& a) {
                                options.live ? "\r\033[K" : "", s.stopped ? "stopped" : "finished", a.out, s.planned,
                                s.skipped, s.finished, s.ok, s.diverged, s.failed,
                                s.cancelled ? fmt::format(", {} cancelled", s.cancelled) : "", s.seconds);
-      if (s.stopped) std::cout << "rerun the same command to finish the remaining trials\n";
+      if (s.finished > 0)
+        std::cout << fmt::format("coordinator: {:.2f} ms per trial ({:.2f} ms of it writing the file)\n",
+                                 1e3 * s.coordinator_seconds / static_cast<double>(s.finished),
+                                 1e3 * s.write_seconds / static_cast<double>(s.finished));
+      if (s.stopped)
+        std::cout << fmt::format("trials in flight were checkpointed under {}; rerun the same command to resume\n",
+                                 checkpoint_dir(a.out).string());
     }
     return s.stopped ? 128 + g_stop_signal.load() : (s.failed > 0 ? 1 : 0);
   } catch (const InputError& e) {
@@ -212,6 +237,30 @@ int run_results_command(const std::string& path, bool csv) {
   return 0;
 }
 
+int run_merge_command(const std::string& out, const std::vector<std::string>& shards) {
+  std::vector<ResultStore> inputs;
+  for (const auto& path : shards) inputs.push_back(ResultStore::read(path));
+  // All shards must be of one sweep; the output takes the first shard's header (same identity).
+  StoreHeader header = inputs.front().header();
+  header.planned_trials = 0;
+  for (const auto& in : inputs) {
+    if (in.header().sweep_identity != header.sweep_identity)
+      throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}); refusing to merge",
+                                   in.path().string(), in.header().sweep_name, in.header().sweep_identity,
+                                   inputs.front().path().string(), header.sweep_name, header.sweep_identity));
+    header.planned_trials += in.header().planned_trials;
+  }
+  auto merged = ResultStore::open_for_sweep(out, header, false);
+  std::size_t taken = 0;
+  for (const auto& in : inputs) {
+    const auto n = merged.merge_from(in);
+    fmt::print("{}: {} of {} rows taken\n", in.path().string(), n, in.rows());
+    taken += n;
+  }
+  fmt::print("{}: {} trials ({} added)\n", out, merged.rows(), taken);
+  return 0;
+}
+
 }  // namespace
 
 void add_sweep_commands(CLI::App& app, Command& selected) {
@@ -223,6 +272,10 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   sweep->add_option("--threads", sa->threads, "oneDNN/OpenMP threads per rank (with mpirun, add --bind-to none for > 1)")
       ->check(CLI::Range(1, 1024));
   sweep->add_flag("--new", sa->start_new, "Move an existing result file aside and start afresh");
+  sweep->add_option("--shard", sa->shard, "Run only shard K of N (plan index mod N == K) into its own file; merge with `advx merge`");
+  sweep->add_option("--checkpoint-every", sa->checkpoint_every,
+                    "Also checkpoint trials every N epochs (they are always checkpointed on SIGUSR1/SIGTERM/SIGINT)")
+      ->check(CLI::Range(1, 1000000));
   sweep->callback([sa, &selected] { selected = [sa] { return run_sweep_command(*sa); }; });
 
   auto plan_args = std::make_shared<std::tuple<std::string, std::vector<std::string>, bool>>();
@@ -232,6 +285,14 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   plan->add_flag("--json", std::get<2>(*plan_args), "Print one JSON object");
   plan->callback([plan_args, &selected] {
     selected = [plan_args] { return run_plan_command(std::get<0>(*plan_args), std::get<1>(*plan_args), std::get<2>(*plan_args)); };
+  });
+
+  auto merge_args = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
+  auto* merge = app.add_subcommand("merge", "Merge shard result files of one sweep into one file (each trial once)");
+  merge->add_option("--out", merge_args->first, "Merged result file (created, or extended if it is of the same sweep)")->required();
+  merge->add_option("shards", merge_args->second, "Shard result files")->required()->check(CLI::ExistingFile);
+  merge->callback([merge_args, &selected] {
+    selected = [merge_args] { return run_merge_command(merge_args->first, merge_args->second); };
   });
 
   auto results_args = std::make_shared<std::pair<std::string, bool>>();

@@ -363,6 +363,55 @@ void ResultStore::add(const TrialRecord& record) {
   m.write_file();
 }
 
+std::size_t ResultStore::merge_from(const ResultStore& other) {
+  auto& m = *impl_;
+  const auto& o = *other.impl_;
+  if (o.header.sweep_identity != m.header.sweep_identity)
+    throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), not to '{}' (identity {}); refusing to merge",
+                                 o.path.string(), o.header.sweep_name, o.header.sweep_identity, m.header.sweep_name,
+                                 m.header.sweep_identity));
+  std::size_t taken = 0;
+  const auto& ids = o.columns.at("trial_id").s;
+  const auto& status = o.columns.at("status").s;
+  for (std::size_t r = 0; r < ids.size(); ++r) {
+    // Each trial once: a finished row here wins; a failed row of the other file only fills a gap.
+    if (finished(ids[r])) continue;
+    const bool have_row = m.columns.count("trial_id") &&
+                          std::find(m.columns.at("trial_id").s.begin(), m.columns.at("trial_id").s.end(), ids[r]) !=
+                              m.columns.at("trial_id").s.end();
+    if (status[r] == "failed" && have_row) continue;
+    std::size_t row = m.rows();
+    if (m.columns.count("trial_id")) {
+      const auto& mine = m.columns.at("trial_id").s;
+      const auto it = std::find(mine.begin(), mine.end(), ids[r]);
+      if (it != mine.end()) row = static_cast<std::size_t>(it - mine.begin());
+    }
+    const auto n = std::max(m.rows(), row + 1);
+    for (const auto& name : o.names) {
+      const auto& c = o.columns.at(name);
+      auto it = m.columns.find(name);
+      // A grid value stored as a number in one file and as text in another keeps the first file's kind.
+      const auto kind = it != m.columns.end() ? it->second.kind : c.kind;
+      if (kind == Column::Kind::kString || c.kind == Column::Kind::kString)
+        m.set_string(name, row, c.text(r));
+      else if (kind == Column::Kind::kInt)
+        m.set_int(name, row, c.kind == Column::Kind::kInt ? c.i[r] : static_cast<std::int64_t>(c.f[r]));
+      else
+        m.set_float(name, row, c.kind == Column::Kind::kFloat ? c.f[r] : static_cast<double>(c.i[r]));
+    }
+    for (const auto& [series, rows_] : o.curves) {
+      auto& mine = m.curves[series];
+      if (mine.size() <= row) mine.resize(row + 1);
+      mine[row] = r < rows_.size() ? rows_[r] : std::vector<double>{};
+    }
+    m.pad_to(n);
+    ++taken;
+  }
+  for (const auto& h : o.hosts) add_host(h);
+  m.write_file();
+  return taken;
+}
+
 void ResultStore::add_host(const std::string& host) {
   if (std::find(impl_->hosts.begin(), impl_->hosts.end(), host) == impl_->hosts.end()) impl_->hosts.push_back(host);
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <iostream>
 #include <ostream>
 #include <thread>
 
@@ -88,11 +89,13 @@ class DataCache {
   std::map<std::string, Dataset> cache_;
 };
 
-/// Runs one planned trial. A trial that throws becomes a `failed` record with the message; a stop
-/// signal between epochs cancels it (nullopt: nothing is recorded, the trial runs again on resume).
+/// Runs one planned trial. A trial that throws becomes a `failed` record with the message. A stop signal
+/// between epochs checkpoints the trial and cancels it (nullopt: nothing is recorded; the next run
+/// resumes it from the checkpoint).
 std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec, const SweepOptions& options, int rank,
                                    const std::string& host, DataCache& cache) {
   const auto t0 = Clock::now();
+  const auto stopping = [&] { return options.stop && options.stop->load(); };
   TrialRecord rec;
   rec.trial_id = spec.id;
   rec.trial_index = spec.index;
@@ -105,11 +108,34 @@ std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec
     TrialConfig config = trial_config(sweep, spec);
     if (options.threads > 0) config.threads = options.threads;
     const Dataset& data = cache.get(config);
-    Trainer trainer(config, data);
-    while (!(options.stop && options.stop->load()) && trainer.train_epoch()) {
+    auto trainer = std::make_unique<Trainer>(config, data);
+    const auto ckpt = checkpoint_dir(options.out) / (spec.id + ".ckpt");
+    std::error_code ec;
+    if (std::filesystem::exists(ckpt, ec)) {
+      try {
+        trainer->load_checkpoint(ckpt);
+        std::cout << fmt::format("rank {}: resumed trial {} ({}) from checkpoint epoch {}\n", rank, spec.id, spec.label(),
+                                 trainer->epoch())
+                  << std::flush;
+      } catch (const std::exception& e) {
+        // A checkpoint that does not fit (e.g. written by another version) is not worth failing the trial.
+        std::cout << fmt::format("rank {}: ignoring checkpoint of trial {}: {}\n", rank, spec.id, e.what()) << std::flush;
+        trainer = std::make_unique<Trainer>(config, data);
+      }
     }
-    if (options.stop && options.stop->load() && !trainer.done()) return std::nullopt;
-    rec.result = trainer.finish();
+    auto save = [&] {
+      std::filesystem::create_directories(ckpt.parent_path(), ec);
+      trainer->save_checkpoint(ckpt);
+    };
+    while (!stopping() && trainer->train_epoch()) {
+      if (options.checkpoint_every > 0 && trainer->epoch() % options.checkpoint_every == 0 && !trainer->done()) save();
+    }
+    if (stopping() && !trainer->done()) {
+      save();
+      std::cout << fmt::format("rank {}: checkpointed trial {} at epoch {}\n", rank, spec.id, trainer->epoch()) << std::flush;
+      return std::nullopt;
+    }
+    rec.result = trainer->finish();
   } catch (const std::exception& e) {
     rec.result = TrialResult{};
     rec.result.status = "failed";
@@ -127,7 +153,11 @@ class Recorder {
       : store_(store), options_(options), to_run_(to_run), summary_(summary), t0_(Clock::now()) {}
 
   void record(const TrialRecord& r) {
-    store_.add(r);  // durable before the worker gets more work: the acknowledgement
+    const auto w0 = Clock::now();
+    store_.add(r);  // the acknowledgement: from here on the trial is in the file
+    summary_.write_seconds += std::chrono::duration<double>(Clock::now() - w0).count();
+    std::error_code ec;
+    std::filesystem::remove(checkpoint_dir(options_.out) / (r.trial_id + ".ckpt"), ec);
     ++summary_.finished;
     if (r.result.status == "ok") ++summary_.ok;
     if (r.result.status == "diverged") ++summary_.diverged;
@@ -187,7 +217,8 @@ std::string now_text() {
 namespace boost::serialization {
 template <class Archive>
 void serialize(Archive& ar, advx::SweepSummary& s, unsigned /*version*/) {
-  ar & s.planned & s.skipped & s.finished & s.ok & s.diverged & s.failed & s.cancelled & s.seconds & s.stopped;
+  ar & s.planned & s.skipped & s.finished & s.ok & s.diverged & s.failed & s.cancelled & s.seconds & s.coordinator_seconds &
+      s.write_seconds & s.stopped;
 }
 }  // namespace boost::serialization
 
@@ -206,7 +237,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   std::string error;
   std::vector<std::int64_t> pending;
   SweepSummary summary;
-  summary.planned = static_cast<std::int64_t>(plan.trials.size());
+  if (options.shard_count < 1 || options.shard_index < 0 || options.shard_index >= options.shard_count)
+    throw InputError(fmt::format("--shard: expected K/N with 0 ≤ K < N, got {}/{}", options.shard_index, options.shard_count));
+  for (const auto& t : plan.trials) summary.planned += (t.index % options.shard_count == options.shard_index) ? 1 : 0;
   if (rank == 0) {
     try {
       store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
@@ -220,8 +253,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       store->set_attribute("run_started", now_text());
       store->set_attribute("run_finished", "");
       store->write();
+      if (options.shard_count > 1) store->set_attribute("shard", fmt::format("{}/{}", options.shard_index, options.shard_count));
       for (const auto& t : plan.trials)
-        if (!store->finished(t.id)) pending.push_back(t.index);
+        if (t.index % options.shard_count == options.shard_index && !store->finished(t.id)) pending.push_back(t.index);
       summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());
       if (options.log) {
         if (!store->moved_aside().empty()) *options.log << fmt::format("moved the old {} aside to {}\n", options.out.string(), store->moved_aside());
@@ -252,6 +286,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         int remote_active = world.size() - 1;
         auto idle = std::chrono::microseconds(20);
         for (;;) {
+          const auto busy0 = Clock::now();
           bool progressed = false;
           std::deque<std::optional<TrialRecord>> drained;
           {
@@ -277,6 +312,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
               progressed = true;
             }
           }
+          summary.coordinator_seconds += std::chrono::duration<double>(Clock::now() - busy0).count();
           if (remote_active == 0 && local_done.load()) {
             std::lock_guard lock(local_mutex);
             if (local_results.empty()) break;
@@ -324,5 +360,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   mpi::broadcast(world, summary, 0);
   return summary;
 }
+
+std::filesystem::path checkpoint_dir(const std::filesystem::path& out) { return std::filesystem::path(out.string() + ".ckpt"); }
 
 }  // namespace advx

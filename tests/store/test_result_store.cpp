@@ -112,6 +112,26 @@ TEST_F(ResultStoreTest, NonResultFilesGiveClearErrors) {
   EXPECT_THROW((void)ResultStore::read(dir_ / "cut.h5"), InputError);
 }
 
+TEST_F(ResultStoreTest, MergeTakesEachTrialOnceAndRefusesOtherSweeps) {
+  {
+    auto a = ResultStore::open_for_sweep(dir_ / "a.h5", header(), false);
+    a.add(record("x", "0"));
+    a.add(record("y", "200", "failed"));
+    auto b = ResultStore::open_for_sweep(dir_ / "b.h5", header(), false);
+    b.add(record("y", "200"));  // the shard that ran y successfully
+    b.add(record("x", "0"));    // a duplicate of x
+    ResultStore::open_for_sweep(dir_ / "other.h5", header("zzz"), false).add(record("z", "1"));
+  }
+  auto merged = ResultStore::open_for_sweep(path_, header(), false);
+  EXPECT_EQ(merged.merge_from(ResultStore::read(dir_ / "a.h5")), 2u);
+  EXPECT_EQ(merged.merge_from(ResultStore::read(dir_ / "b.h5")), 1u);  // y replaces the failed row; x is kept once
+  const auto back = ResultStore::read(path_);
+  EXPECT_EQ(back.column("trial_id").s, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(back.column("status").s, (std::vector<std::string>{"ok", "ok"}));
+  EXPECT_EQ(back.curves().at("train_loss")[1], (std::vector<double>{10, 9, 8}));
+  EXPECT_THROW(merged.merge_from(ResultStore::read(dir_ / "other.h5")), InputError);
+}
+
 TEST_F(ResultStoreTest, NoTemporaryFileIsLeftBehind) {
   { ResultStore::open_for_sweep(path_, header(), false).add(record("a", "0")); }
   for (const auto& e : fs::directory_iterator(dir_)) EXPECT_EQ(e.path().extension(), ".h5") << e.path();

@@ -86,6 +86,10 @@ class ResultStore {
   /// Adds (or, for a previously failed trial, replaces) the row and writes the file. Returns when the
   /// new file is durable: that is the trial's acknowledgement.
   void add(const TrialRecord& record);
+  /// Copies the rows of `other` (a shard of the same sweep) that this store does not have finished yet,
+  /// with their curves, then writes the file. Returns the number of rows taken. InputError when
+  /// `other` belongs to another sweep.
+  std::size_t merge_from(const ResultStore& other);
   /// Records a host that took part (kept in the `hosts` attribute).
   void add_host(const std::string& host);
   /// Sets a free-form string attribute on the root (e.g. run_started), written with the next write.

@@ -26,6 +26,12 @@ struct SweepOptions {
   const std::atomic<int>* stop = nullptr;     ///< set by a signal handler: finish the current epoch, stop
   std::ostream* log = nullptr;                ///< progress lines (rank 0); null = silent
   bool live = false;                          ///< log is a terminal: keep a live status line
+  /// Shard mode: run only the trials whose plan index ≡ shard_index (mod shard_count), into their own
+  /// file (merged later with `advx merge`). shard_count 1 = the whole sweep.
+  std::int32_t shard_index = 0, shard_count = 1;
+  /// Trials in flight are checkpointed under <out>.ckpt/<trial_id>.ckpt when a stop signal arrives and,
+  /// with checkpoint_every > 0, every that many epochs; a later run resumes them from there.
+  std::int32_t checkpoint_every = 0;
 };
 
 struct SweepSummary {
@@ -33,13 +39,18 @@ struct SweepSummary {
   std::int64_t skipped = 0;    ///< already in the file
   std::int64_t finished = 0;   ///< recorded in this run
   std::int64_t ok = 0, diverged = 0, failed = 0;
-  std::int64_t cancelled = 0;  ///< stopped by a signal, not recorded
+  std::int64_t cancelled = 0;  ///< stopped by a signal, not recorded (checkpointed when possible)
   double seconds = 0;
+  double coordinator_seconds = 0;  ///< rank 0's time handling messages and writing results (not sleeping)
+  double write_seconds = 0;        ///< of which writing the result file
   bool stopped = false;        ///< a stop signal ended the run early
 };
 
 /// Collective: every rank of `world` calls it with the same sweep. Returns the same summary on every
 /// rank. Throws InputError (on every rank) when the result file belongs to another sweep.
 SweepSummary run_sweep(const boost::mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options);
+
+/// The checkpoint directory of a result file: <out>.ckpt.
+[[nodiscard]] std::filesystem::path checkpoint_dir(const std::filesystem::path& out);
 
 }  // namespace advx

@@ -1,0 +1,96 @@
+#pragma once
+// The Pareto analysis of a result file: objectives → points (configurations, or trials with
+// per_replicate) → fronts, hypervolume, knee, and the paper-style table.
+//
+//   auto store = read_results("results/demo.h5");           // InputError for bad files
+//   Analysis a = analyze(store, AnalysisOptions{});          // checkpoint "last", default objectives
+//   for (auto i : a.front) … a.points[i].objectives[k].mean …
+//
+// Decisions (README "Analysis"):
+// * Checkpoint: `last` by default. The `best` checkpoint (best validation NDCG@10) often comes from an
+//   early epoch, before the adversaries have taken effect (REFERENCE Q7), which would overstate the
+//   utility side of the trade-off; `last` is the model that went through the whole adversarial training.
+//   Trials without the checkpoint (diverged trials have no `last`) drop out and are counted.
+// * Used trials: status ok or diverged, with a finite value for every objective metric; failed trials
+//   and trials with a missing objective value are counted as excluded, never silently imputed.
+// * Aggregation: an objective's value is computed per trial, then averaged (|BAcc − c| per fold, then the
+//   mean: folds at 0.4 and 0.6 leak in each fold and must not average to chance). Fronts, hypervolume and
+//   knee use the means.
+// * Hypervolume reference (unless given): per objective, the worst mean over all points moved outwards by
+//   10 % of the objectives' spread over the points (of the value's magnitude when all points agree, 0.1
+//   when that is 0).
+// * Paper table: for each attacker objective the point with the best mean ("best <attr> removal"; ties go
+//   to the better remaining objectives, so the pick is on the first front), the knee ("best trade-off"),
+//   and the baselines that are grid points: all adversary λ grid values 0 = MultVAE, exactly one λ > 0 =
+//   AdvMultVAE-<initial> (e.g. -G, -A), all of them (one row per λ value). Points with ≥ 2 λ > 0 are
+//   AdvXMultVAE.
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "advx/analysis/aggregate.h"
+#include "advx/analysis/objectives.h"
+
+namespace advx {
+
+class ResultStore;
+
+struct AnalysisOptions {
+  std::string checkpoint = "last";   ///< best | last
+  std::string objectives;            ///< parse_objectives() spec; empty = default_objectives()
+  bool per_replicate = false;        ///< one point per trial instead of per configuration
+  std::vector<double> reference;     ///< hypervolume reference in objective values; empty = derived
+};
+
+/// One point of the analysis: a configuration (its replicates summarised) or, per replicate, one trial.
+struct Point {
+  std::vector<std::string> config;         ///< values of Analysis::config_keys (canonical text)
+  std::vector<std::size_t> rows;           ///< rows of /trials it summarises
+  std::vector<std::string> trial_ids;
+  std::vector<Stat> objectives;            ///< per Analysis::objectives (objective values, see Objective::value)
+  std::map<std::string, Stat> metrics;     ///< every numeric metric of the checkpoint, raw, by name without prefix
+  int rank = 0;                            ///< Pareto rank, 1 = first front
+};
+
+/// A row of the paper-style table.
+struct TableRow {
+  std::string role;     ///< "best gender removal", "best trade-off (knee)", "baseline"
+  std::string model;    ///< MultVAE, AdvMultVAE-G, AdvXMultVAE, … ("" without adversary λ axes)
+  std::size_t point = 0;
+};
+
+struct Analysis {
+  std::string file, sweep_name, checkpoint;
+  bool per_replicate = false;
+  std::vector<Objective> objectives;
+  std::vector<std::string> config_keys;     ///< identify a point (per replicate: every grid key + replicate)
+  std::vector<std::string> replicate_keys;  ///< summarised over (empty per replicate)
+  std::vector<std::string> lambda_keys;     ///< config keys adversaries.<attr>.lambda
+  std::vector<std::string> paper_metrics;   ///< table columns: test.ndcg@10, test.recall@10, attack.*.bacc|mae
+  std::vector<Point> points;                ///< in plan order
+  std::vector<std::size_t> front;           ///< first front, best first objective first
+  std::size_t fronts = 0;                   ///< number of fronts
+  std::vector<double> reference;            ///< hypervolume reference point, in objective values
+  bool reference_given = false;
+  double hypervolume = 0;
+  std::size_t knee = 0;                     ///< index into points
+  std::vector<TableRow> table;
+  std::size_t trials_recorded = 0, trials_used = 0, trials_failed = 0, trials_missing = 0;
+
+  /// The model name of a point from its λ values (see the header comment).
+  [[nodiscard]] std::string model_name(std::size_t point) const;
+  /// Roles of a point in the table ("knee", "best gender removal", …), for CSV/JSON.
+  [[nodiscard]] std::vector<std::string> roles(std::size_t point) const;
+};
+
+/// ResultStore::read, with HDF5 failures on a damaged (e.g. truncated) file reported as InputError.
+[[nodiscard]] ResultStore read_results(const std::filesystem::path& path);
+
+/// Runs the analysis. InputError (naming the file) for: an unknown checkpoint, a bad or missing objective,
+/// a reference of the wrong length, zero usable trials.
+[[nodiscard]] Analysis analyze(const ResultStore& store, const AnalysisOptions& options);
+
+}  // namespace advx

@@ -1,0 +1,26 @@
+#pragma once
+// Stores an analysis in its result file under /analysis, in place, without touching /trials, /curves or the
+// root attributes: the file is opened read-write with HDF5, an existing /analysis is unlinked and a new one
+// written. (The store itself rewrites whole files, so a resumed sweep drops /analysis; rerun
+// `advx analyze --write`, the analysis is cheap and deterministic. Unlinking leaves the old group's bytes
+// as free space in the file; `h5repack` compacts it.)
+//
+// Layout:
+//   /analysis               attributes: format = advx-analysis, format_version = 1, checkpoint, objectives
+//                           (spec text), per_replicate (0/1), config_keys, replicate_keys, reference
+//                           (float[M]), hypervolume, knee (point index), fronts, advx_version, created
+//   /analysis/points/<col>  one row per point: the config keys (text), trial_ids (";"-joined), n, rank,
+//                           and "<objective metric>" / "<objective metric>.std" per objective
+//   /analysis/front         int64 point indices of the first front
+//   /analysis/trial_rank    int64 per /trials row: the rank of the point that row belongs to, −1 if unused
+
+#include <filesystem>
+
+#include "advx/analysis/analysis.h"
+
+namespace advx {
+
+/// Throws InputError when the file cannot be opened for writing.
+void write_analysis(const Analysis& analysis, const std::filesystem::path& path);
+
+}  // namespace advx

@@ -1,0 +1,55 @@
+#pragma once
+// What the Pareto analysis optimises. An objective names a stored metric without its checkpoint prefix
+// ("test.ndcg@10", "attack.gender.bacc") and a sense:
+//   max        larger is better (NDCG, Recall, an attacker's MAE: a worse attacker means more removal);
+//   min        smaller is better (a loss);
+//   chance[=c] the distance |metric − c| to chance level is minimised. For a balanced accuracy c = 1/C with
+//              C classes. The result file has no class count, so `chance` alone means c = 0.5 (binary, as
+//              gender in every reference data set); write `chance=0.25` for a four-class attribute.
+// Values below chance count as leakage too (a binary attacker at 0.3 is an attacker at 0.7 with its labels
+// swapped), hence the absolute value.
+//
+// Defaults (default_objectives): maximise test.ndcg@10; for every categorical attacker in the file
+// (column <cp>.attack.<a>.bacc) `chance`; for every continuous attacker (<cp>.attack.<a>.mae) `max`.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace advx {
+
+class ResultStore;
+
+enum class Sense { kMax, kMin, kChance };
+
+struct Objective {
+  std::string metric;        ///< column name without the checkpoint prefix, e.g. "test.ndcg@10"
+  Sense sense = Sense::kMax;
+  double chance = 0.5;       ///< kChance only
+
+  /// Spec text that parse_objectives() reads back: "test.ndcg@10:max", "attack.gender.bacc:chance=0.5".
+  [[nodiscard]] std::string spec() const;
+  /// Short column header for tables: "test.ndcg@10 ↑", "|attack.gender.bacc−0.5| ↓".
+  [[nodiscard]] std::string label() const;
+  /// The objective's value for one trial's metric: the metric itself, or |metric − chance|.
+  [[nodiscard]] double value(double metric_value) const;
+  /// True when larger values are better (only `max`); values of min/chance objectives are minimised.
+  [[nodiscard]] bool maximise() const { return sense == Sense::kMax; }
+  /// Value in minimisation form (−value for `max`), the form the Pareto code works in.
+  [[nodiscard]] double cost(double objective_value) const { return maximise() ? -objective_value : objective_value; }
+};
+
+/// Parses "metric:sense,metric:sense,…" (sense max|min|chance|chance=C; `max` when omitted). An optional
+/// checkpoint prefix ("last.", "best.") is refused: the checkpoint is chosen once, by --checkpoint.
+/// Throws InputError naming `source` and the offending entry.
+[[nodiscard]] std::vector<Objective> parse_objectives(std::string_view spec, std::string_view source = "--objectives");
+
+/// The default objectives for a file and checkpoint (see the header comment): NDCG, then the categorical
+/// attackers, then the continuous ones (each in column order). InputError without <checkpoint>.test.ndcg@10.
+[[nodiscard]] std::vector<Objective> default_objectives(const ResultStore& store, const std::string& checkpoint);
+
+/// Throws InputError "FILE: objective 'm': no column '<cp>.m' in /trials (metrics of checkpoint cp: …)"
+/// for the first objective whose column is missing or not numeric.
+void check_objectives(const ResultStore& store, const std::string& checkpoint, const std::vector<Objective>& objectives);
+
+}  // namespace advx

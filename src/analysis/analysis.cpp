@@ -1,0 +1,285 @@
+#include "advx/analysis/analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <regex>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "advx/analysis/hypervolume.h"
+#include "advx/analysis/pareto.h"
+#include "advx/common/error.h"
+#include "advx/store/result_store.h"
+
+namespace advx {
+
+namespace {
+
+bool parse_number(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  std::size_t used = 0;
+  try {
+    out = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return used == text.size();
+}
+
+/// "adversaries.gender.lambda" → "gender"; "" for other keys.
+std::string lambda_attribute(const std::string& key) {
+  static const std::regex re(R"(^adversaries\.(.+)\.lambda$)");
+  std::smatch m;
+  return std::regex_match(key, m, re) ? m[1].str() : std::string();
+}
+
+/// "attack.gender.bacc" → "gender"; "" for other metrics.
+std::string attack_attribute(const std::string& metric) {
+  if (metric.rfind("attack.", 0) != 0) return "";
+  const auto rest = metric.substr(7);
+  const auto dot = rest.rfind('.');
+  return dot == std::string::npos ? "" : rest.substr(0, dot);
+}
+
+}  // namespace
+
+std::string Analysis::model_name(std::size_t point) const {
+  if (lambda_keys.empty()) return "";
+  std::vector<std::string> active;
+  for (const auto& key : lambda_keys) {
+    const auto k = static_cast<std::size_t>(std::find(config_keys.begin(), config_keys.end(), key) - config_keys.begin());
+    double v = 0;
+    if (!parse_number(points[point].config[k], v)) return "";
+    if (v != 0) active.push_back(lambda_attribute(key));
+  }
+  if (active.empty()) return "MultVAE";
+  if (active.size() == 1) {
+    std::string initial = active.front().substr(0, 1);
+    std::transform(initial.begin(), initial.end(), initial.begin(), [](unsigned char c) { return std::toupper(c); });
+    return "AdvMultVAE-" + initial;
+  }
+  return "AdvXMultVAE";
+}
+
+std::vector<std::string> Analysis::roles(std::size_t point) const {
+  std::vector<std::string> out;
+  for (const auto& row : table)
+    if (row.point == point) out.push_back(row.role == "baseline" ? "baseline " + row.model : row.role);
+  return out;
+}
+
+ResultStore read_results(const std::filesystem::path& path) {
+  try {
+    return ResultStore::read(path);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    // The file opened as HDF5 but a dataset could not be read: a damaged or truncated file, which is the
+    // user's input, not an advx failure.
+    throw InputError(fmt::format("{}: cannot read the result file (damaged or truncated?): {}", path.string(), e.what()));
+  }
+}
+
+Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
+  const auto file = store.path().string();
+  if (options.checkpoint != "best" && options.checkpoint != "last")
+    throw InputError(fmt::format("--checkpoint: expected best or last, found '{}'", options.checkpoint));
+  Analysis a;
+  a.file = file;
+  a.sweep_name = store.header().sweep_name;
+  a.checkpoint = options.checkpoint;
+  a.per_replicate = options.per_replicate;
+  a.trials_recorded = store.rows();
+  if (store.rows() == 0) throw InputError(fmt::format("{}: no finished trials in the file yet", file));
+  a.objectives = options.objectives.empty() ? default_objectives(store, options.checkpoint) : parse_objectives(options.objectives);
+  check_objectives(store, options.checkpoint, a.objectives);
+  const auto prefix = options.checkpoint + ".";
+
+  // Usable trials, in plan order.
+  std::vector<std::size_t> used;
+  const auto* status = store.has_column("status") ? &store.column("status") : nullptr;
+  for (std::size_t r = 0; r < store.rows(); ++r) {
+    const std::string s = status != nullptr ? status->text(r) : "ok";
+    if (s != "ok" && s != "diverged") {
+      ++a.trials_failed;
+      continue;
+    }
+    bool finite = true;
+    for (const auto& o : a.objectives) {
+      const auto& c = store.column(prefix + o.metric);
+      const double v = c.kind == Column::Kind::kFloat ? c.f[r] : static_cast<double>(c.i[r]);
+      finite = finite && std::isfinite(v) && !(c.kind == Column::Kind::kInt && c.i[r] == -1);
+    }
+    if (!finite) {
+      ++a.trials_missing;
+      continue;
+    }
+    used.push_back(r);
+  }
+  a.trials_used = used.size();
+  if (used.empty())
+    throw InputError(fmt::format("{}: none of the {} recorded trials has values for every objective at checkpoint {} "
+                                 "({} failed, {} without values)",
+                                 file, store.rows(), options.checkpoint, a.trials_failed, a.trials_missing));
+  if (store.has_column("trial_index") && store.column("trial_index").kind == Column::Kind::kInt) {
+    const auto& index = store.column("trial_index").i;
+    std::stable_sort(used.begin(), used.end(), [&](auto x, auto y) { return index[x] < index[y]; });
+  }
+
+  // Configuration keys vs replicate keys.
+  bool replicated = false;
+  if (store.has_column("replicate")) {
+    const auto& c = store.column("replicate");
+    for (auto r : used) replicated = replicated || c.text(r) != c.text(used.front());
+  }
+  for (const auto& k : store.header().grid_keys) {
+    if (options.per_replicate || !is_replicate_key(k)) a.config_keys.push_back(k);
+    else a.replicate_keys.push_back(k);
+  }
+  if (replicated) (options.per_replicate ? a.config_keys : a.replicate_keys).push_back("replicate");
+  for (const auto& k : a.config_keys)
+    if (!lambda_attribute(k).empty()) a.lambda_keys.push_back(k);
+
+  std::vector<RowGroup> groups;
+  if (options.per_replicate) {
+    for (auto r : used) {
+      RowGroup g;
+      for (const auto& k : a.config_keys) g.values.push_back(store.has_column(k) ? store.column(k).text(r) : "");
+      g.rows.push_back(r);
+      groups.push_back(std::move(g));
+    }
+  } else {
+    groups = group_rows(store, used, a.config_keys);
+  }
+
+  // Every numeric metric of the checkpoint, summarised per point (the table and the plots read them).
+  std::vector<std::string> metrics;
+  for (const auto& c : store.column_names())
+    if (c.rfind(prefix, 0) == 0 && store.column(c).kind == Column::Kind::kFloat) metrics.push_back(c.substr(prefix.size()));
+  for (const char* m : {"test.ndcg@10", "test.recall@10"})
+    if (std::find(metrics.begin(), metrics.end(), m) != metrics.end()) a.paper_metrics.push_back(m);
+  // Categorical attackers (BAcc) before continuous ones (MAE), as in the paper's table.
+  for (const char* kind : {".bacc", ".mae"})
+    for (const auto& m : metrics) {
+      const auto attr = attack_attribute(m);
+      if (!attr.empty() && m == "attack." + attr + kind) a.paper_metrics.push_back(m);
+    }
+
+  const auto& ids = store.column("trial_id").s;
+  for (auto& g : groups) {
+    Point p;
+    p.config = std::move(g.values);
+    p.rows = std::move(g.rows);
+    for (auto r : p.rows) p.trial_ids.push_back(ids[r]);
+    for (const auto& o : a.objectives) {
+      const auto& c = store.column(prefix + o.metric);
+      std::vector<double> v;
+      for (auto r : p.rows) v.push_back(o.value(c.kind == Column::Kind::kFloat ? c.f[r] : static_cast<double>(c.i[r])));
+      p.objectives.push_back(summarize(v));
+    }
+    for (const auto& m : metrics) {
+      const auto& c = store.column(prefix + m).f;
+      std::vector<double> v;
+      for (auto r : p.rows) v.push_back(c[r]);
+      p.metrics[m] = summarize(v);
+    }
+    a.points.push_back(std::move(p));
+  }
+
+  // Fronts on the means, in minimisation form.
+  const std::size_t m = a.objectives.size();
+  CostMatrix costs(a.points.size(), std::vector<double>(m));
+  for (std::size_t i = 0; i < a.points.size(); ++i)
+    for (std::size_t k = 0; k < m; ++k) costs[i][k] = a.objectives[k].cost(a.points[i].objectives[k].mean);
+  const auto sorted = non_dominated_sort(costs);
+  for (std::size_t i = 0; i < a.points.size(); ++i) a.points[i].rank = sorted.rank[i];
+  a.fronts = sorted.fronts.size();
+  a.front = sorted.fronts.front();
+  std::stable_sort(a.front.begin(), a.front.end(), [&](auto x, auto y) { return costs[x][0] < costs[y][0]; });
+
+  // Hypervolume reference, in objective values.
+  if (!options.reference.empty()) {
+    if (options.reference.size() != m)
+      throw InputError(fmt::format("--reference: {} values for {} objectives ({})", options.reference.size(), m,
+                                   [&] {
+                                     std::vector<std::string> s;
+                                     for (const auto& o : a.objectives) s.push_back(o.spec());
+                                     return fmt::format("{}", fmt::join(s, ", "));
+                                   }()));
+    for (double v : options.reference)
+      if (!std::isfinite(v)) throw InputError("--reference: values must be finite numbers");
+    a.reference = options.reference;
+    a.reference_given = true;
+  } else {
+    for (std::size_t k = 0; k < m; ++k) {
+      double lo = costs[0][k], hi = costs[0][k];
+      for (const auto& c : costs) {
+        lo = std::min(lo, c[k]);
+        hi = std::max(hi, c[k]);
+      }
+      double margin = 0.1 * (hi - lo);
+      if (margin == 0) margin = 0.1 * std::fabs(hi);
+      if (margin == 0) margin = 0.1;
+      const double worst_cost = hi + margin;
+      a.reference.push_back(a.objectives[k].maximise() ? -worst_cost : worst_cost);
+    }
+  }
+  std::vector<double> ref_cost(m);
+  for (std::size_t k = 0; k < m; ++k) ref_cost[k] = a.objectives[k].cost(a.reference[k]);
+  CostMatrix front_costs;
+  for (auto i : a.front) front_costs.push_back(costs[i]);
+  a.hypervolume = hypervolume(front_costs, ref_cost);
+  a.knee = knee_point(costs, sorted.fronts.front());
+
+  // The paper-style table: best removal per attacked attribute, the knee, the baselines.
+  std::vector<std::string> picked;
+  for (std::size_t k = 0; k < m; ++k) {
+    const auto attr = attack_attribute(a.objectives[k].metric);
+    if (attr.empty() || std::find(picked.begin(), picked.end(), attr) != picked.end()) continue;
+    picked.push_back(attr);
+    // Lexicographic: this objective first, then the others in order, so the pick is non-dominated.
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_partition(order.begin(), order.end(), [k](auto x) { return x == k; });
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < a.points.size(); ++i) {
+      for (auto o : order) {
+        if (costs[i][o] < costs[best][o]) {
+          best = i;
+          break;
+        }
+        if (costs[i][o] > costs[best][o]) break;
+      }
+    }
+    a.table.push_back({"best " + attr + " removal", "", best});
+  }
+  a.table.push_back({"best trade-off (knee)", "", a.knee});
+  if (!a.lambda_keys.empty()) {
+    std::vector<TableRow> single;
+    for (std::size_t i = 0; i < a.points.size(); ++i) {
+      const auto name = a.model_name(i);
+      if (name == "MultVAE") a.table.push_back({"baseline", name, i});
+      else if (name.rfind("AdvMultVAE-", 0) == 0) single.push_back({"baseline", name, i});
+    }
+    // Single-attribute baselines grouped by attribute (-G rows, then -A rows), plan order within.
+    std::stable_sort(single.begin(), single.end(), [&](const auto& x, const auto& y) {
+      auto pos = [&](const TableRow& r) {
+        for (std::size_t j = 0; j < a.lambda_keys.size(); ++j) {
+          const auto attr = lambda_attribute(a.lambda_keys[j]);
+          if (r.model == "AdvMultVAE-" + std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(attr[0])))))
+            return j;
+        }
+        return a.lambda_keys.size();
+      };
+      return pos(x) < pos(y);
+    });
+    a.table.insert(a.table.end(), single.begin(), single.end());
+  }
+  for (auto& row : a.table)
+    if (row.model.empty()) row.model = a.model_name(row.point);
+  return a;
+}
+
+}  // namespace advx

@@ -1,0 +1,137 @@
+#include "advx/analysis/objectives.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "advx/common/error.h"
+#include "advx/store/result_store.h"
+
+namespace advx {
+
+namespace {
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return "";
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+/// Metric names of a checkpoint's numeric columns ("test.ndcg@10", …), for error messages.
+std::string metric_list(const ResultStore& store, const std::string& checkpoint) {
+  std::vector<std::string> names;
+  const auto prefix = checkpoint + ".";
+  for (const auto& c : store.column_names())
+    if (c.rfind(prefix, 0) == 0 && store.column(c).kind == Column::Kind::kFloat) names.push_back(c.substr(prefix.size()));
+  if (names.empty()) return "none";
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+}  // namespace
+
+std::string Objective::spec() const {
+  switch (sense) {
+    case Sense::kMax: return metric + ":max";
+    case Sense::kMin: return metric + ":min";
+    case Sense::kChance: return fmt::format("{}:chance={}", metric, chance);
+  }
+  return metric;
+}
+
+std::string Objective::label() const {
+  switch (sense) {
+    case Sense::kMax: return metric + " ↑";
+    case Sense::kMin: return metric + " ↓";
+    case Sense::kChance: return fmt::format("|{}−{}| ↓", metric, chance);
+  }
+  return metric;
+}
+
+double Objective::value(double metric_value) const {
+  return sense == Sense::kChance ? std::fabs(metric_value - chance) : metric_value;
+}
+
+std::vector<Objective> parse_objectives(std::string_view spec, std::string_view source) {
+  std::vector<Objective> out;
+  std::size_t pos = 0;
+  while (pos <= spec.size()) {
+    const auto comma = std::min(spec.find(',', pos), spec.size());
+    const auto entry = trim(spec.substr(pos, comma - pos));
+    pos = comma + 1;
+    if (entry.empty()) throw InputError(fmt::format("{}: empty objective in '{}'", source, spec));
+    Objective o;
+    const auto colon = entry.find(':');
+    o.metric = trim(entry.substr(0, colon));
+    const auto sense = colon == std::string::npos ? std::string("max") : trim(entry.substr(colon + 1));
+    if (o.metric.empty()) throw InputError(fmt::format("{}: objective '{}' names no metric", source, entry));
+    if (o.metric.rfind("best.", 0) == 0 || o.metric.rfind("last.", 0) == 0)
+      throw InputError(fmt::format("{}: objective '{}': name the metric without its checkpoint ('{}'); "
+                                   "--checkpoint chooses it",
+                                   source, entry, o.metric.substr(5)));
+    if (sense == "max") {
+      o.sense = Sense::kMax;
+    } else if (sense == "min") {
+      o.sense = Sense::kMin;
+    } else if (sense == "chance") {
+      o.sense = Sense::kChance;
+    } else if (sense.rfind("chance=", 0) == 0) {
+      o.sense = Sense::kChance;
+      const auto text = sense.substr(7);
+      std::size_t used = 0;
+      double c = NAN;
+      try {
+        c = std::stod(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || text.empty() || !std::isfinite(c))
+        throw InputError(fmt::format("{}: objective '{}': chance level '{}' is not a number", source, entry, text));
+      o.chance = c;
+    } else {
+      throw InputError(
+          fmt::format("{}: objective '{}': unknown sense '{}' (expected max, min, chance or chance=C)", source, entry, sense));
+    }
+    for (const auto& prev : out)
+      if (prev.metric == o.metric) throw InputError(fmt::format("{}: objective '{}' given twice", source, o.metric));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+std::vector<Objective> default_objectives(const ResultStore& store, const std::string& checkpoint) {
+  const auto prefix = checkpoint + ".";
+  const auto ndcg = prefix + "test.ndcg@10";
+  if (!store.has_column(ndcg))
+    throw InputError(fmt::format("{}: no column '{}' in /trials for the default objectives (metrics of checkpoint {}: {})",
+                                 store.path().string(), ndcg, checkpoint, metric_list(store, checkpoint)));
+  std::vector<Objective> out{{"test.ndcg@10", Sense::kMax, 0.5}}, continuous;
+  const auto attack = prefix + "attack.";
+  for (const auto& c : store.column_names()) {
+    if (c.rfind(attack, 0) != 0) continue;
+    const auto metric = c.substr(prefix.size());
+    const auto ends_with = [&](std::string_view suffix) {
+      return metric.size() > suffix.size() && metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends_with(".bacc")) out.push_back({metric, Sense::kChance, 0.5});
+    else if (ends_with(".mae")) continuous.push_back({metric, Sense::kMax, 0.5});
+  }
+  out.insert(out.end(), continuous.begin(), continuous.end());
+  return out;
+}
+
+void check_objectives(const ResultStore& store, const std::string& checkpoint, const std::vector<Objective>& objectives) {
+  for (const auto& o : objectives) {
+    const auto column = checkpoint + "." + o.metric;
+    if (!store.has_column(column))
+      throw InputError(fmt::format("{}: objective '{}': no column '{}' in /trials (metrics of checkpoint {}: {})",
+                                   store.path().string(), o.metric, column, checkpoint, metric_list(store, checkpoint)));
+    if (store.column(column).kind == Column::Kind::kString)
+      throw InputError(fmt::format("{}: objective '{}': column '{}' holds text, not numbers", store.path().string(),
+                                   o.metric, column));
+  }
+}
+
+}  // namespace advx

@@ -1,0 +1,104 @@
+// `advx slurm`: writes a ready sbatch script from the embedded templates (slurm/*.sbatch) and, with
+// --submit, submits it. Every path in the script is absolute, so it works from any directory.
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <regex>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "advx/common/error.h"
+#include "advx/config/sweep_file.h"
+#include "commands.h"
+#include "slurm_templates.h"
+
+namespace advx::cli {
+
+namespace {
+
+struct SlurmArgs {
+  std::string sweep, out, time = "24:00:00", partition;
+  int ranks = 2, threads = 1, array = 0, warn_seconds = 120;
+  bool submit = false;
+};
+
+std::string replace_all(std::string text, const std::string& key, const std::string& value) {
+  for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
+    text.replace(at, key.size(), value);
+  return text;
+}
+
+int run_slurm_command(const SlurmArgs& a) {
+  namespace fs = std::filesystem;
+  const auto sweep = SweepFile::load(a.sweep);  // fail now, not in the queue
+  if (!std::regex_match(a.time, std::regex(R"((\d+-)?\d{1,2}:\d{2}:\d{2})")))
+    throw InputError(fmt::format("--time: expected HH:MM:SS or D-HH:MM:SS, got '{}'", a.time));
+  const std::string text = a.array > 0 ? kArrayTemplate : kSweepTemplate;
+  if (text.empty()) throw std::runtime_error("this advx was built without the slurm/ templates");
+
+  const fs::path workdir = fs::current_path();
+  const fs::path out = fs::absolute(a.out);
+  const fs::path log_dir = out.parent_path() / "logs";
+  const std::string job = "advx-" + sweep.name();
+  std::string script = text;
+  const std::vector<std::pair<std::string, std::string>> values{
+      {"@JOB_NAME@", job},
+      {"@RANKS@", std::to_string(a.ranks)},
+      {"@THREADS@", std::to_string(a.threads)},
+      {"@TIME@", a.time},
+      {"@PARTITION_LINE@", a.partition.empty() ? "" : "#SBATCH --partition=" + a.partition},
+      {"@WORKDIR@", workdir.string()},
+      {"@ADVX@", fs::read_symlink("/proc/self/exe").string()},
+      {"@SWEEP@", fs::absolute(a.sweep).string()},
+      {"@OUT@", out.string()},
+      {"@LOG_DIR@", log_dir.string()},
+      {"@WARN_SECONDS@", std::to_string(a.warn_seconds)},
+      {"@ARRAY@", std::to_string(a.array)},
+  };
+  for (const auto& [key, value] : values) script = replace_all(script, key, value);
+  std::smatch left;
+  if (std::regex_search(script, left, std::regex("@[A-Z_]+@")))
+    throw std::runtime_error(fmt::format("template placeholder {} has no value", left.str()));
+
+  fs::create_directories(log_dir);
+  const fs::path path = workdir / (a.array > 0 ? job + "-array.sbatch" : job + ".sbatch");
+  {
+    std::ofstream f(path);
+    f << script;
+    if (!f) throw std::runtime_error(fmt::format("{}: cannot write", path.string()));
+  }
+  fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
+  std::cout << path.string() << '\n';
+  if (!a.submit) return 0;
+  const int rc = std::system(fmt::format("sbatch '{}'", path.string()).c_str());
+  return rc == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void add_slurm_command(CLI::App& app, Command& selected) {
+  auto a = std::make_shared<SlurmArgs>();
+  auto* cmd = app.add_subcommand("slurm", "Write a ready sbatch script for a sweep (and submit it with --submit)");
+  cmd->add_option("sweep", a->sweep, "Sweep file (YAML)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", a->out, "Result file (HDF5) the job writes")->required();
+  cmd->add_option("--ranks", a->ranks, "MPI ranks (tasks) of the job")->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Threads (CPUs) per rank")->check(CLI::Range(1, 1024))->capture_default_str();
+  cmd->add_option("--time", a->time, "Time limit per job (HH:MM:SS or D-HH:MM:SS); the job requeues itself when it hits it")
+      ->capture_default_str();
+  cmd->add_option("--partition", a->partition, "SLURM partition");
+  cmd->add_option("--array", a->array, "Shard mode: a job array of K independent processes (merge with `advx merge`)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--warn-seconds", a->warn_seconds, "Seconds before the time limit at which SLURM sends USR1 (checkpoint)")
+      ->check(CLI::Range(10, 86400))
+      ->capture_default_str();
+  cmd->add_flag("--submit", a->submit, "Submit the script with sbatch");
+  cmd->callback([a, &selected] { selected = [a] { return run_slurm_command(*a); }; });
+}
+
+}  // namespace advx::cli
