@@ -143,6 +143,31 @@ mpirun -np 2 "$advx" sweep slow.yaml --out t.h5 >term-rerun.txt 2>&1
 check "rerun after SIGTERM completes" test "$(trial_count t.h5)" -eq $planned
 check "no duplicate rows after SIGTERM" test "$(duplicates t.h5)" -eq 0
 
+# Shards: three shard files merged equal the single run (same trials, same metrics).
+for k in 0 1 2; do
+  mpirun -np 1 "$advx" sweep fast.yaml --shard $k/3 --out shard$k.h5 >shard$k.txt 2>&1
+  check "shard $k/3 exits 0" test $? -eq 0
+done
+"$advx" merge --out merged.h5 shard0.h5 shard1.h5 shard2.h5 >merge.txt 2>&1
+check "merge exits 0" test $? -eq 0
+check "merged shards equal the single run" cmp -s <(rows r1.h5) <(rows merged.h5)
+"$advx" merge --out bad-merge.h5 shard0.h5 t.h5 >bad-merge.txt 2>&1
+check "merging files of different sweeps is refused (exit 2)" test $? -eq 2
+
+# SIGUSR1 (SLURM's warning signal): trials in flight are checkpointed and resumed, with the same numbers.
+mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1.txt 2>&1 &
+mpirun_pid=$!
+check "a trial finishes before SIGUSR1" wait_rows u.h5 1
+sleep 0.3
+kill -USR1 $mpirun_pid
+wait $mpirun_pid
+check "SIGUSR1 leaves checkpoints" test -n "$(ls u.h5.ckpt 2>/dev/null)"
+mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1-rerun.txt 2>&1
+check "rerun resumes from a checkpoint epoch > 0" grep -qE "resumed trial .* from checkpoint epoch [1-9]" usr1-rerun.txt
+check "checkpoints are removed once recorded" test -z "$(ls u.h5.ckpt 2>/dev/null)"
+mpirun -np 2 "$advx" sweep slow.yaml --out k-ref.h5 >/dev/null 2>&1
+check "resumed trials give the same metrics as uninterrupted ones" cmp -s <(rows u.h5) <(rows k-ref.h5)
+
 # 5. The documented Python recipe (the first ```python block of SCHEMA.md) reads the file.
 recipe=$(awk '/^```python/{flag=1; next} /^```/{if (flag) exit} flag' "$schema")
 cat >recipe.py <<PY
