@@ -348,7 +348,7 @@ bool ResultStore::finished(const std::string& trial_id) const {
   return false;
 }
 
-void ResultStore::add(const TrialRecord& record) {
+void ResultStore::add(const TrialRecord& record, bool write_now) {
   auto& m = *impl_;
   std::size_t row = m.rows();
   if (m.columns.count("trial_id")) {
@@ -360,7 +360,7 @@ void ResultStore::add(const TrialRecord& record) {
   m.put(record, row);
   m.pad_to(n);
   if (std::find(m.hosts.begin(), m.hosts.end(), record.host) == m.hosts.end()) m.hosts.push_back(record.host);
-  m.write_file();
+  if (write_now) m.write_file();
 }
 
 std::size_t ResultStore::merge_from(const ResultStore& other) {

@@ -153,11 +153,12 @@ class Recorder {
       : store_(store), options_(options), to_run_(to_run), summary_(summary), t0_(Clock::now()) {}
 
   void record(const TrialRecord& r) {
-    const auto w0 = Clock::now();
-    store_.add(r);  // the acknowledgement: from here on the trial is in the file
-    summary_.write_seconds += std::chrono::duration<double>(Clock::now() - w0).count();
-    std::error_code ec;
-    std::filesystem::remove(checkpoint_dir(options_.out) / (r.trial_id + ".ckpt"), ec);
+    // Rows are written in batches: at most one file write per kWriteInterval, so that many cheap trials
+    // do not each pay a whole-file rewrite. A crash loses at most the results of that interval (they
+    // count as in flight and run again on resume); flush() writes the rest.
+    store_.add(r, false);
+    unwritten_.push_back(r.trial_id);
+    if (Clock::now() - last_write_ >= kWriteInterval) flush();
     ++summary_.finished;
     if (r.result.status == "ok") ++summary_.ok;
     if (r.result.status == "diverged") ++summary_.diverged;
@@ -189,7 +190,23 @@ class Recorder {
     }
   }
 
+  /// Writes pending rows; their checkpoints are removed only once the rows are in the file.
+  void flush() {
+    if (unwritten_.empty()) return;
+    const auto w0 = Clock::now();
+    store_.write();
+    summary_.write_seconds += std::chrono::duration<double>(Clock::now() - w0).count();
+    last_write_ = Clock::now();
+    std::error_code ec;
+    for (const auto& id : unwritten_) std::filesystem::remove(checkpoint_dir(options_.out) / (id + ".ckpt"), ec);
+    unwritten_.clear();
+  }
+
  private:
+  static constexpr std::chrono::milliseconds kWriteInterval{500};
+  std::vector<std::string> unwritten_;
+  Clock::time_point last_write_ = Clock::now() - std::chrono::hours(1);
+
   static std::string label_of(const TrialRecord& r) {
     std::string out;
     for (const auto& [k, v] : r.params) out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v);
@@ -318,7 +335,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
             if (local_results.empty()) break;
             continue;
           }
-          // Sleep while nothing happens, so that coordinating does not take a core from training.
+          // Sleep while nothing happens, so that coordinating does not take a core from training; rows
+          // waiting for their batch are written once nothing else is to be done.
+          if (!progressed) recorder.flush();
           if (progressed) {
             idle = std::chrono::microseconds(20);
           } else {
@@ -338,6 +357,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
     }
     local_done = true;
     coordinator.join();
+    recorder.flush();
     if (coordinator_error) std::rethrow_exception(coordinator_error);
     summary.stopped = options.stop && options.stop->load();
     store->set_attribute("run_finished", now_text());

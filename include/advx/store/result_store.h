@@ -83,9 +83,9 @@ class ResultStore {
   [[nodiscard]] const std::map<std::string, std::vector<std::vector<double>>>& curves() const;
   [[nodiscard]] std::string attribute(const std::string& name) const;
 
-  /// Adds (or, for a previously failed trial, replaces) the row and writes the file. Returns when the
-  /// new file is durable: that is the trial's acknowledgement.
-  void add(const TrialRecord& record);
+  /// Adds (or, for a previously failed trial, replaces) the row and, unless `write_now` is false, writes
+  /// the file. A row is acknowledged once a write that includes it has returned.
+  void add(const TrialRecord& record, bool write_now = true);
   /// Copies the rows of `other` (a shard of the same sweep) that this store does not have finished yet,
   /// with their curves, then writes the file. Returns the number of rows taken. InputError when
   /// `other` belongs to another sweep.
