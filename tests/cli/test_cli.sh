@@ -62,5 +62,22 @@ expect 0 'after core' -- "$advx" data inspect --format movielens-1m --path "$tmp
 checks=$((checks + 1))
 cmp -s "$tmp/syn/ratings.dat" "$tmp/syn2/ratings.dat" || { echo "FAIL: synth is not deterministic"; failures=$((failures + 1)); }
 
+# A trial on the demo sweep is deterministic: the same command twice gives identical metrics.
+sweeps=$(dirname "$data")/../sweeps
+train() { "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set train.epochs=4 --set attackers.epochs=4 --json; }
+metrics() { grep -E '"(best|last)\.' "$1" | sort; }
+train >"$tmp/t1.json" 2>"$tmp/t1.err"
+checks=$((checks + 1))
+if [[ $? -ne 0 ]] || ! grep -q '"last.test.ndcg@10"' "$tmp/t1.json"; then echo "FAIL: advx train --json"; cat "$tmp/t1.err"; failures=$((failures + 1)); fi
+train >"$tmp/t2.json" 2>/dev/null
+checks=$((checks + 1))
+if ! cmp -s <(metrics "$tmp/t1.json") <(metrics "$tmp/t2.json"); then echo "FAIL: advx train is not deterministic"; failures=$((failures + 1)); fi
+for key in status epochs_run seconds_per_epoch best.attack.gender.bacc last.attack.age.mae last.test.recall@10; do
+  checks=$((checks + 1))
+  grep -q "\"$key\"" "$tmp/t1.json" || { echo "FAIL: advx train --json lacks $key"; failures=$((failures + 1)); }
+done
+expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
+expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
+
 echo "$((checks - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]
