@@ -61,7 +61,8 @@ void write_strings_attr(hid_t obj, const std::string& name, const std::vector<st
             "create attribute " + name);
   std::vector<const char*> p;
   for (const auto& v : values) p.push_back(v.c_str());
-  check(H5Awrite(attr.get(), type.get(), p.data()), "write attribute " + name);
+  // An empty list stays a zero-length attribute: HDF5 refuses a write without data.
+  if (n > 0) check(H5Awrite(attr.get(), type.get(), p.data()), "write attribute " + name);
 }
 
 void write_string_attr(hid_t obj, const std::string& name, const std::string& value) {

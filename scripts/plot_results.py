@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Figures of an advx result file (HDF5), for papers and reports.
+
+    plot_results.py results/NAME.h5 --out DIR [--analysis DIR/analysis.json]
+
+`advx analyze FILE --plot DIR` runs this with the analysis it computed (JSON), so the highlighted front, the
+checkpoint and the grouping into configurations are exactly the ones of its tables. Without --analysis the
+script uses the file's /analysis group (`advx analyze --write`) when present, else the defaults (checkpoint
+`last`, replicates = split.fold / *.seed / replicate) and highlights no front.
+
+Writes, as PNG and SVG:
+  ndcg_vs_<attr>_<bacc|mae>   test NDCG@10 against each attacker's score, mean ± std over replicates
+                              (error bars), the first Pareto front (all objectives) highlighted
+  heatmap_<metric>            λ of the first two adversaries × each other, mean per cell, per metric
+  val_curves                  validation NDCG@10 per epoch (/curves/val_select) of the table's picks
+and plot_data.json: the plotted numbers (for tests and for re-plotting elsewhere).
+
+Needs python3-h5py and python3-matplotlib (Debian); uses the Agg backend, no display.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+
+import h5py
+import numpy as np
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def read_trials(f):
+    out = {}
+    for name, ds in f["trials"].items():
+        if ds.ndim != 1:
+            continue
+        out[name] = ds.asstr()[()] if ds.dtype.kind == "O" else ds[()]
+    return out
+
+
+def text(v):
+    """A grid value as the C++ side prints it (fmt's shortest form: 400.0 → '400')."""
+    if isinstance(v, (float, np.floating)):
+        if math.isnan(v):
+            return ""
+        return str(int(v)) if float(v).is_integer() and abs(v) < 1e16 else repr(float(v))
+    if isinstance(v, (bytes, np.bytes_)):
+        return v.decode()
+    return str(v)
+
+
+def is_replicate_key(k):
+    return k in ("split.fold", "seed", "replicate") or k.rsplit(".", 1)[-1] == "seed"
+
+
+def stat(values):
+    v = np.asarray([x for x in values if np.isfinite(x)], dtype=float)
+    if v.size == 0:
+        return {"mean": float("nan"), "std": float("nan"), "n": 0}
+    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else 0.0, "n": int(v.size)}
+
+
+def load_analysis(f, path):
+    """(checkpoint, config_keys, used trial ids or None, front configs, table, chance per metric)."""
+    if path:
+        with open(path) as fh:
+            a = json.load(fh)
+        ids = set()
+        for p in a["points"]:
+            ids.update([p["trial_id"]] if "trial_id" in p else p["trials"])
+        front = [p["config"] for p in a["front"]]
+        chance = {o["metric"]: o["chance"] for o in a["objectives"] if o["sense"] == "chance"}
+        return a["checkpoint"], a["config_keys"], ids, front, a["table"], chance
+    if "analysis" in f:
+        g = f["analysis"]
+        keys = [text(k) for k in g.attrs["config_keys"]]
+        pts = g["points"]
+        ids = set()
+        for s in pts["trial_ids"].asstr()[()]:
+            ids.update(s.split(";"))
+        front_idx = g["front"][()]
+        front = [{k: pts[k].asstr()[()][i] for k in keys} for i in front_idx]
+        chance = {}
+        for spec in text(g.attrs["objectives"]).split(","):
+            m = re.match(r"(.+):chance=(.+)$", spec)
+            if m:
+                chance[m.group(1)] = float(m.group(2))
+        return text(g.attrs["checkpoint"]), keys, ids, front, [], chance
+    grid = [text(k) for k in f.attrs.get("grid_keys", [])]
+    return "last", [k for k in grid if not is_replicate_key(k)], None, [], [], {}
+
+
+def same_config(config, values, keys):
+    """A JSON/HDF5 config (numbers or text) equals a row group's text values."""
+    for k, v in zip(keys, values):
+        c = config.get(k)
+        if isinstance(c, (int, float)):
+            try:
+                if float(v) != float(c):
+                    return False
+            except ValueError:
+                return False
+        elif text(c) != v:
+            return False
+    return True
+
+
+def save(fig, out, name, files):
+    for ext in ("png", "svg"):
+        path = os.path.join(out, f"{name}.{ext}")
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+        files.append(path)
+    plt.close(fig)
+
+
+def short(k):
+    m = re.match(r"adversaries\.(.+)\.lambda$", k)
+    return f"λ_{m.group(1)}" if m else k
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("file")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--analysis")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+
+    with h5py.File(args.file, "r") as f:
+        if f.attrs.get("format") not in ("advx-results", b"advx-results"):
+            sys.exit(f"plot_results.py: {args.file}: not an advx result file")
+        trials = read_trials(f)
+        curves = f["curves"]["val_select"][()] if "curves" in f and "val_select" in f["curves"] else None
+        checkpoint, keys, used_ids, front, table, chance = load_analysis(f, args.analysis)
+
+    ids = list(trials["trial_id"])
+    status = trials.get("status", np.array(["ok"] * len(ids)))
+    rows = [i for i in range(len(ids)) if (ids[i] in used_ids if used_ids is not None else status[i] in ("ok", "diverged"))]
+    if "trial_index" in trials:
+        rows.sort(key=lambda r: trials["trial_index"][r])
+    groups = {}
+    for r in rows:
+        groups.setdefault(tuple(text(trials[k][r]) if k in trials else "" for k in keys), []).append(r)
+
+    prefix = checkpoint + "."
+    ndcg = prefix + "test.ndcg@10"
+    attack = [c for c in trials if c.startswith(prefix + "attack.") and (c.endswith(".bacc") or c.endswith(".mae"))]
+    attack.sort(key=lambda c: (not c.endswith(".bacc"), c))
+    files, data = [], {"file": args.file, "checkpoint": checkpoint, "config_keys": keys, "scatter": [], "heatmaps": []}
+
+    def config_of(values):
+        out = {}
+        for k, v in zip(keys, values):
+            try:
+                out[k] = float(v)
+            except ValueError:
+                out[k] = v
+        return out
+
+    # 1. NDCG@10 against each attacker's score.
+    for col in attack:
+        metric = col[len(prefix):]
+        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+        pts = []
+        for values, rs in groups.items():
+            x = stat([trials[col][r] for r in rs])
+            y = stat([trials[ndcg][r] for r in rs])
+            on_front = any(same_config(c, values, keys) for c in front)
+            pts.append({"config": config_of(values), "n": len(rs), "x": x, "y": y, "front": on_front})
+        for on_front in (False, True):
+            sel = [p for p in pts if p["front"] == on_front]
+            if not sel:
+                continue
+            ax.errorbar([p["x"]["mean"] for p in sel], [p["y"]["mean"] for p in sel],
+                        xerr=[p["x"]["std"] for p in sel], yerr=[p["y"]["std"] for p in sel], fmt="o",
+                        color="tab:red" if on_front else "0.6", ms=7 if on_front else 5, capsize=2,
+                        label="first front (all objectives)" if on_front else "other configurations", zorder=3 if on_front else 2)
+        for p in pts:
+            if p["front"]:
+                label = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in p["config"].values())
+                ax.annotate(label, (p["x"]["mean"], p["y"]["mean"]), fontsize=7, xytext=(4, 4), textcoords="offset points")
+        if metric.endswith(".bacc"):
+            c = chance.get(metric, 0.5)
+            ax.axvline(c, ls="--", color="k", lw=0.8, label=f"chance ({c:g})")
+        attr = metric.split(".")[1]
+        kind = "balanced accuracy" if metric.endswith(".bacc") else "MAE"
+        ax.set_xlabel(f"attacker {kind} ({attr}, {checkpoint} checkpoint)")
+        ax.set_ylabel("test NDCG@10")
+        ax.set_title(f"utility vs {attr} removal; config = ({', '.join(short(k) for k in keys)})", fontsize=9)
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+        name = f"ndcg_vs_{attr}_{metric.rsplit('.', 1)[1]}"
+        save(fig, args.out, name, files)
+        data["scatter"].append({"name": name, "x_metric": metric, "y_metric": "test.ndcg@10", "points": pts})
+
+    # 2. λ × λ heat maps.
+    lam = [k for k in keys if re.match(r"adversaries\..+\.lambda$", k)]
+    if len(lam) >= 2:
+        a_key, b_key = lam[0], lam[1]
+        a_vals = sorted({float(trials[a_key][r]) for r in rows})
+        b_vals = sorted({float(trials[b_key][r]) for r in rows})
+        for col in [c for c in (ndcg, prefix + "test.recall@10") if c in trials] + attack:
+            metric = col[len(prefix):]
+            grid = np.full((len(a_vals), len(b_vals)), np.nan)
+            for i, av in enumerate(a_vals):
+                for j, bv in enumerate(b_vals):
+                    cell = [trials[col][r] for r in rows if float(trials[a_key][r]) == av and float(trials[b_key][r]) == bv]
+                    grid[i, j] = stat(cell)["mean"]
+            fig, ax = plt.subplots(figsize=(1.2 * len(b_vals) + 2.5, 1.0 * len(a_vals) + 1.5))
+            im = ax.imshow(grid, cmap="viridis", origin="lower", aspect="auto")
+            for i in range(len(a_vals)):
+                for j in range(len(b_vals)):
+                    if np.isfinite(grid[i, j]):
+                        ax.text(j, i, f"{grid[i, j]:.3g}", ha="center", va="center", fontsize=8, color="w")
+            ax.set_xticks(range(len(b_vals)), [f"{v:g}" for v in b_vals])
+            ax.set_yticks(range(len(a_vals)), [f"{v:g}" for v in a_vals])
+            ax.set_xlabel(short(b_key))
+            ax.set_ylabel(short(a_key))
+            ax.set_title(f"{metric} ({checkpoint}; mean over replicates and other axes)", fontsize=9)
+            fig.colorbar(im, ax=ax)
+            name = "heatmap_" + re.sub(r"[^A-Za-z0-9]+", "_", metric).strip("_")
+            save(fig, args.out, name, files)
+            data["heatmaps"].append({"name": name, "metric": metric, "rows": a_key, "row_values": a_vals,
+                                     "columns": b_key, "column_values": b_vals,
+                                     "values": [[None if not np.isfinite(v) else float(v) for v in r] for r in grid]})
+
+    # 3. Validation curves of the picks (or of every configuration without an analysis).
+    if curves is not None:
+        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+        chosen = []
+        if table:
+            for t in table:
+                label = (t["role"] if t["role"] != "baseline" else "") + (" " if t["role"] != "baseline" else "") + t["model"]
+                label += " (" + ", ".join(f"{short(k)}={v:g}" if isinstance(v, float) else f"{short(k)}={v}"
+                                          for k, v in t["config"].items()) + ")"
+                tids = [t["trial_id"]] if "trial_id" in t else t["trials"]
+                chosen.append((label, [ids.index(x) for x in tids]))
+        else:
+            for values, rs in groups.items():
+                chosen.append((", ".join(f"{short(k)}={v}" for k, v in zip(keys, values)), rs))
+        cmap = plt.get_cmap("tab10")
+        for n, (label, rs) in enumerate(chosen):
+            for m, r in enumerate(rs):
+                y = curves[r]
+                y = y[np.isfinite(y)]
+                ax.plot(np.arange(1, y.size + 1), y, color=cmap(n % 10), lw=1, alpha=0.8, label=label if m == 0 else None)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("validation NDCG@10")
+        ax.set_title("validation curves (one line per replicate)", fontsize=9)
+        ax.legend(fontsize=6)
+        ax.grid(alpha=0.3)
+        save(fig, args.out, "val_curves", files)
+        data["curves"] = [{"label": label, "rows": rs} for label, rs in chosen]
+
+    data["files"] = files
+    with open(os.path.join(args.out, "plot_data.json"), "w") as fh:
+        json.dump(data, fh, indent=1, allow_nan=True)
+    print(f"plot_results.py: {len(files)} files in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# End to end: a small real sweep (2 × 2 λ grid × 2 folds, 3 epochs), then
+#   1. `advx analyze` in every format (text, markdown, csv, json; aggregated and per replicate);
+#   2. --write stores /analysis and leaves /trials, /curves and the root attributes byte-identical;
+#   3. --plot writes non-empty PNG and SVG files whose plotted points equal the JSON's numbers, and the
+#      script alone (reading /analysis) highlights the same front;
+#   4. bad inputs (not HDF5, not an advx file, truncated, zero trials, missing metric) exit 2 with one line.
+# Usage: test_analyze.sh ADVX DEMO_YAML PLOT_SCRIPT
+set -u
+advx=$(readlink -f "$1")
+demo=$(readlink -f "$2")
+script=$(readlink -f "$3")
+py=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+failures=0
+checks=0
+check() {  # check "what" command...
+  local what=$1
+  shift
+  checks=$((checks + 1))
+  if ! "$@"; then
+    echo "FAIL: $what"
+    failures=$((failures + 1))
+  fi
+}
+
+"$advx" sweep "$demo" --out r.h5 --set train.epochs=3 --set attackers.epochs=3 --set data.users=600 \
+  --set data.items=300 --set 'grid.adversaries.gender.lambda=[0, 100]' --set 'grid.adversaries.age.lambda=[0, 100]' \
+  --set 'grid.split.fold=[0, 1]' >sweep.log 2>&1
+check "sweep exits 0" test $? -eq 0
+trials=$("$advx" results r.h5 --csv | tail -n +2 | cut -d, -f1 | sort -u | wc -l)
+check "8 trials recorded" test "$trials" -eq 8
+
+# 1. Formats.
+"$advx" analyze r.h5 >text.txt 2>err.txt
+check "text exits 0" test $? -eq 0
+check "text has the front" grep -q "First front: .* of 4 configurations" text.txt
+check "text has the paper table" grep -q "Paper table (checkpoint last, mean ± std over split.fold)" text.txt
+check "text names the baselines" grep -q "AdvMultVAE-G" text.txt
+check "text has the knee" grep -q "best trade-off (knee)" text.txt
+check "text shows the hypervolume" grep -q "^hypervolume" text.txt
+"$advx" analyze r.h5 --format markdown >md.txt
+check "markdown table" grep -q "^| λ_gender | λ_age | n |" md.txt
+"$advx" analyze r.h5 --format csv >a.csv
+"$advx" analyze r.h5 --format json >a.json
+"$advx" analyze r.h5 --format json --per-replicate >p.json
+"$advx" analyze r.h5 --format json --checkpoint best --objectives 'test.ndcg@10:max,attack.gender.bacc:chance=0.5' \
+  --reference 0,0.5 >b.json
+check "json/csv are consistent" "$py" - <<'PY'
+import csv, json, math
+a = json.load(open("a.json")); p = json.load(open("p.json")); b = json.load(open("b.json"))
+rows = list(csv.DictReader(open("a.csv")))
+assert len(a["points"]) == 4 and len(rows) == 4, (len(a["points"]), len(rows))
+assert len(p["points"]) == 8 and all("trial_id" in e for e in p["front"]), "per-replicate entries carry trial_id"
+assert all("config" in e and "trial_id" not in e for e in a["front"]), "aggregated entries carry the config"
+assert a["replicate_keys"] == ["split.fold"] and a["config_keys"] == ["adversaries.gender.lambda", "adversaries.age.lambda"]
+assert [o["spec"] for o in a["objectives"]] == ["test.ndcg@10:max", "attack.gender.bacc:chance=0.5", "attack.age.mae:max"]
+front = {tuple(e["config"].values()) for e in a["front"]}
+assert front == {(float(r["adversaries.gender.lambda"]), float(r["adversaries.age.lambda"])) for r in rows if r["rank"] == "1"}
+for e, r in zip(a["points"], rows):
+    assert e["n"] == 2 and int(r["n"]) == 2
+    for m, s in e["objectives"].items():
+        assert math.isclose(s["mean"], float(r[m]), rel_tol=1e-12) and math.isclose(s["std"], float(r[m + ".std"]), abs_tol=1e-15)
+    g = e["metrics"]["attack.gender.bacc"]["mean"]
+    assert e["objectives"]["attack.gender.bacc"]["mean"] >= abs(g - 0.5) - 1e-12  # mean |x − c| ≥ |mean − c|
+assert b["checkpoint"] == "best" and b["hypervolume"]["reference"] == [0, 0.5] and b["hypervolume"]["reference_source"] == "given"
+assert a["knee"]["rank"] == 1 and any(t["role"] == "best gender removal" for t in a["table"])
+PY
+
+# 2. --write: trial rows untouched.
+fingerprint() {
+  "$py" - "$1" <<'PY'
+import hashlib, sys, h5py
+f = h5py.File(sys.argv[1], "r")
+h = hashlib.sha256()
+for g in ("trials", "curves"):
+    for name in sorted(f[g]):
+        d = f[g][name]
+        h.update(name.encode() + str(d.dtype).encode() + str(d.shape).encode())
+        h.update(repr(d.asstr()[()].tolist()).encode() if d.dtype.kind == "O" else d[()].tobytes())
+for k in sorted(f.attrs):
+    h.update(k.encode() + repr(f.attrs[k]).encode())
+print(h.hexdigest(), ",".join(sorted(f)))
+PY
+}
+before=$(fingerprint r.h5)
+"$advx" analyze r.h5 --write >/dev/null
+check "--write exits 0" test $? -eq 0
+"$advx" analyze r.h5 --write --per-replicate >/dev/null
+check "--write again replaces /analysis" test $? -eq 0
+"$advx" analyze r.h5 --write >/dev/null
+after=$(fingerprint r.h5)
+check "trials, curves and root attributes identical after --write" test "${before%% *}" = "${after%% *}"
+check "/analysis is there" grep -q " analysis,curves,trials$" <<<"$after"
+check "the store still reads the file" "$advx" results r.h5 >/dev/null
+check "/analysis matches the JSON" "$py" - <<'PY'
+import json, h5py
+a = json.load(open("a.json")); g = h5py.File("r.h5", "r")["analysis"]
+assert g.attrs["per_replicate"] == 0 and g.attrs["checkpoint"] == "last"
+assert list(g["front"][()]) == [a["points"].index(next(p for p in a["points"] if p["config"] == e["config"])) for e in a["front"]]
+assert len(g["trial_rank"]) == 8 and set(g["trial_rank"][()]) <= {1, 2, 3, 4}
+assert list(g["points"]["rank"][()]) == [p["rank"] for p in a["points"]]
+assert abs(g.attrs["hypervolume"] - a["hypervolume"]["value"]) < 1e-12
+PY
+
+# 3. Figures.
+"$advx" analyze r.h5 --plot plots >plot.log 2>&1
+check "--plot exits 0" test $? -eq 0
+for name in ndcg_vs_gender_bacc ndcg_vs_age_mae heatmap_test_ndcg_10 heatmap_attack_gender_bacc heatmap_attack_age_mae val_curves; do
+  check "$name.png non-empty" test -s "plots/$name.png"
+  check "$name.svg non-empty" test -s "plots/$name.svg"
+done
+check "PNG signature" "$py" -c "import sys; assert open('plots/val_curves.png','rb').read(8) == b'\x89PNG\r\n\x1a\n'"
+check "plotted points equal the table" "$py" - <<'PY'
+import json, math
+a = json.load(open("a.json")); d = json.load(open("plots/plot_data.json"))
+assert len(d["scatter"]) == 2
+for s in d["scatter"]:
+    assert len(s["points"]) == len(a["points"])
+    for q in s["points"]:
+        p = next(p for p in a["points"] if p["config"] == q["config"])
+        for axis, metric in (("x", s["x_metric"]), ("y", s["y_metric"])):
+            assert math.isclose(q[axis]["mean"], p["metrics"][metric]["mean"], rel_tol=1e-12), (metric, q, p)
+            assert math.isclose(q[axis]["std"], p["metrics"][metric]["std"], rel_tol=1e-9, abs_tol=1e-15)
+        assert q["front"] == (p["rank"] == 1) and q["n"] == p["n"]
+h = next(h for h in d["heatmaps"] if h["metric"] == "test.ndcg@10")
+for p in a["points"]:
+    c = p["config"]
+    i = h["row_values"].index(c["adversaries.gender.lambda"]); j = h["column_values"].index(c["adversaries.age.lambda"])
+    assert math.isclose(h["values"][i][j], p["metrics"]["test.ndcg@10"]["mean"], rel_tol=1e-12)
+PY
+"$py" "$script" r.h5 --out plots2 >/dev/null
+check "script alone (reading /analysis) exits 0" test $? -eq 0
+check "script alone highlights the same front" "$py" - <<'PY'
+import json
+a, b = (json.load(open(f"{d}/plot_data.json")) for d in ("plots", "plots2"))
+assert [p["front"] for p in a["scatter"][0]["points"]] == [p["front"] for p in b["scatter"][0]["points"]]
+PY
+
+# 4. Bad inputs: exit 2, one line naming the file or objective.
+bad() {  # bad "what" "expected text" advx-args...
+  local what=$1 expected=$2
+  shift 2
+  "$advx" "$@" >out.txt 2>err.txt
+  local rc=$?
+  check "$what: exit 2 (got $rc)" test $rc -eq 2
+  check "$what: one line" test "$(wc -l <err.txt)" -eq 1
+  check "$what: message names '$expected' ($(cat err.txt))" grep -qF -- "$expected" err.txt
+}
+echo "not hdf5" >text.h5
+"$py" -c "import h5py; h5py.File('other.h5','w').create_dataset('x', data=[1, 2])"
+head -c $(($(stat -c %s r.h5) / 2)) r.h5 >truncated.h5
+"$py" - <<'PY'
+import h5py
+src = h5py.File("r.h5", "r"); dst = h5py.File("empty.h5", "w")
+for k, v in src.attrs.items():
+    dst.attrs[k] = v
+g = dst.create_group("trials")
+for name, d in src["trials"].items():
+    g.create_dataset(name, shape=(0,), dtype=d.dtype)
+PY
+bad "not HDF5" "text.h5: not an HDF5 file" analyze text.h5
+bad "not an advx file" "other.h5: not an advx result file" analyze other.h5
+bad "truncated" "truncated.h5" analyze truncated.h5
+bad "zero trials" "empty.h5: no finished trials" analyze empty.h5
+bad "missing metric" "objective 'attack.occupation.bacc': no column 'last.attack.occupation.bacc'" analyze r.h5 \
+  --objectives 'test.ndcg@10:max,attack.occupation.bacc:chance'
+bad "bad sense" "unknown sense 'maximum'" analyze r.h5 --objectives 'test.ndcg@10:maximum'
+bad "reference length" "--reference: 1 values for 3 objectives" analyze r.h5 --reference 0
+bad "missing file" "nope.h5: result file not found" analyze nope.h5
+ADVX_PLOT_SCRIPT=$tmp/none.py bad "missing plot script" "none.py: no such file" analyze r.h5 --plot p3
+
+echo "$checks checks, $failures failed"
+test "$failures" -eq 0

@@ -1,0 +1,84 @@
+// Objective specs, their values, and the replicate summaries.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "advx/analysis/aggregate.h"
+#include "advx/analysis/objectives.h"
+#include "advx/common/error.h"
+
+namespace advx {
+namespace {
+
+/// Runs f, expects InputError whose message contains `part`.
+template <class F>
+::testing::AssertionResult throws_input_error(F f, const std::string& part) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    if (std::string(e.what()).find(part) != std::string::npos) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "message '" << e.what() << "' lacks '" << part << "'";
+  }
+  return ::testing::AssertionFailure() << "no InputError";
+}
+
+TEST(ObjectivesTest, ParsesSenses) {
+  const auto o = parse_objectives("test.ndcg@10:max, attack.gender.bacc:chance,attack.occ.bacc:chance=0.05,test.loss:min,x");
+  ASSERT_EQ(o.size(), 5u);
+  EXPECT_EQ(o[0].metric, "test.ndcg@10");
+  EXPECT_EQ(o[0].sense, Sense::kMax);
+  EXPECT_EQ(o[1].sense, Sense::kChance);
+  EXPECT_DOUBLE_EQ(o[1].chance, 0.5);
+  EXPECT_DOUBLE_EQ(o[2].chance, 0.05);
+  EXPECT_EQ(o[3].sense, Sense::kMin);
+  EXPECT_EQ(o[4].sense, Sense::kMax) << "max when the sense is omitted";
+  // spec() round-trips.
+  std::string joined;
+  for (const auto& x : o) joined.append(joined.empty() ? "" : ",").append(x.spec());
+  const auto again = parse_objectives(joined);
+  ASSERT_EQ(again.size(), o.size());
+  for (std::size_t i = 0; i < o.size(); ++i) EXPECT_EQ(again[i].spec(), o[i].spec());
+}
+
+TEST(ObjectivesTest, ValuesAndCosts) {
+  const Objective chance{"attack.gender.bacc", Sense::kChance, 0.5};
+  EXPECT_DOUBLE_EQ(chance.value(0.62), 0.12);
+  EXPECT_DOUBLE_EQ(chance.value(0.38), 0.12) << "below chance leaks as much as above";
+  EXPECT_DOUBLE_EQ(chance.cost(0.12), 0.12);
+  const Objective ndcg{"test.ndcg@10", Sense::kMax, 0.5};
+  EXPECT_DOUBLE_EQ(ndcg.cost(ndcg.value(0.3)), -0.3);
+}
+
+TEST(ObjectivesTest, BadSpecsNameTheEntry) {
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("test.ndcg@10:maximum"); }, "unknown sense 'maximum'"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a:max,,b"); }, "empty objective"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("last.test.ndcg@10"); }, "without its checkpoint"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a.bacc:chance=half"); }, "'half' is not a number"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a:max,a:min"); }, "'a' given twice"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives(":max"); }, "names no metric"));
+}
+
+TEST(AggregateTest, MeanAndSampleStd) {
+  const auto s = summarize({1.0, 2.0, 3.0, std::nan("")});
+  EXPECT_EQ(s.n, 3);
+  EXPECT_DOUBLE_EQ(s.mean, 2.0);
+  EXPECT_DOUBLE_EQ(s.std, 1.0);  // n − 1 in the denominator
+  const auto one = summarize({4.0});
+  EXPECT_EQ(one.n, 1);
+  EXPECT_DOUBLE_EQ(one.std, 0.0);
+  EXPECT_TRUE(std::isnan(summarize({}).mean));
+}
+
+TEST(AggregateTest, ReplicateKeys) {
+  EXPECT_TRUE(is_replicate_key("split.fold"));
+  EXPECT_TRUE(is_replicate_key("split.seed"));
+  EXPECT_TRUE(is_replicate_key("data.seed"));
+  EXPECT_TRUE(is_replicate_key("replicate"));
+  EXPECT_FALSE(is_replicate_key("adversaries.gender.lambda"));
+  EXPECT_FALSE(is_replicate_key("split.folds"));
+  EXPECT_FALSE(is_replicate_key("train.seedling"));
+}
+
+}  // namespace
+}  // namespace advx
