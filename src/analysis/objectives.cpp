@@ -115,7 +115,18 @@ std::vector<Objective> default_objectives(const ResultStore& store, const std::s
     const auto ends_with = [&](std::string_view suffix) {
       return metric.size() > suffix.size() && metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    if (ends_with(".bacc")) out.push_back({metric, Sense::kChance, 0.5});
+    if (ends_with(".bacc")) {
+      // Chance = 1/C, stored by the attackers as attack.<a>.chance; 0.5 for files without it.
+      double chance = 0.5;
+      const auto chance_column = c.substr(0, c.size() - 5) + ".chance";
+      if (store.has_column(chance_column))
+        for (double v : store.column(chance_column).f)
+          if (std::isfinite(v)) {
+            chance = v;
+            break;
+          }
+      out.push_back({metric, Sense::kChance, chance});
+    }
     else if (ends_with(".mae")) continuous.push_back({metric, Sense::kMax, 0.5});
   }
   out.insert(out.end(), continuous.begin(), continuous.end());

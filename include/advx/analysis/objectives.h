@@ -4,8 +4,8 @@
 //   max        larger is better (NDCG, Recall, an attacker's MAE: a worse attacker means more removal);
 //   min        smaller is better (a loss);
 //   chance[=c] the distance |metric − c| to chance level is minimised. For a balanced accuracy c = 1/C with
-//              C classes. The result file has no class count, so `chance` alone means c = 0.5 (binary, as
-//              gender in every reference data set); write `chance=0.25` for a four-class attribute.
+//              C classes. The default objectives read c from the attackers' `attack.<a>.chance` column
+//              (1/C); in an explicit spec `chance` alone means c = 0.5 — write `chance=0.25` for four classes.
 // Values below chance count as leakage too (a binary attacker at 0.3 is an attacker at 0.7 with its labels
 // swapped), hence the absolute value.
 //
