@@ -74,7 +74,7 @@ int run_slurm_command(const SlurmArgs& a) {
     if (!f) throw std::runtime_error(fmt::format("{}: cannot write", path.string()));
   }
   fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
-  std::cout << path.string() << '\n';
+  std::cout << path.string() << std::endl;  // flushed: sbatch writes to the same stdout next
   if (!a.submit) return 0;
   const int rc = std::system(fmt::format("sbatch '{}'", path.string()).c_str());
   return rc == 0 ? 0 : 1;
