@@ -171,6 +171,9 @@ bad "bad sense" "unknown sense 'maximum'" analyze r.h5 --objectives 'test.ndcg@1
 bad "reference length" "--reference: 1 values for 3 objectives" analyze r.h5 --reference 0
 bad "missing file" "nope.h5: result file not found" analyze nope.h5
 ADVX_PLOT_SCRIPT=$tmp/none.py bad "missing plot script" "none.py: no such file" analyze r.h5 --plot p3
+# No usable Python: every candidate interpreter fails to import h5py (a poisoned module on PYTHONPATH).
+mkdir -p "$tmp/nopy/h5py" && echo 'raise ImportError("h5py hidden by the test")' >"$tmp/nopy/h5py/__init__.py"
+PYTHONPATH=$tmp/nopy ADVX_PYTHON=/nonexistent bad "no python with h5py" "apt-get install python3-h5py python3-matplotlib" analyze r.h5 --plot p4
 
 echo "$checks checks, $failures failed"
 test "$failures" -eq 0
