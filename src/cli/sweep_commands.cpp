@@ -55,6 +55,12 @@ std::pair<int, int> parse_shard(const std::string& text) {
 
 int run_sweep_command(const SweepArgs& a) {
   namespace mpi = boost::mpi;
+  // SIGUSR1 is SLURM's warning before a time limit or preemption (--signal=B:USR1@…): like SIGTERM
+  // and SIGINT it checkpoints the trials in flight and stops at the next epoch boundary. Installed
+  // before MPI starts, so that a signal during start-up does not kill the process.
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGUSR1, on_stop_signal);
   // Serialized: on rank 0 the coordinator thread makes MPI calls while the main thread trains (and
   // never calls MPI).
   mpi::environment env(mpi::threading::serialized, true);
@@ -63,11 +69,6 @@ int run_sweep_command(const SweepArgs& a) {
     if (world.rank() == 0) std::cerr << "advx: failed: the MPI library does not provide MPI_THREAD_SERIALIZED\n";
     env.abort(1);
   }
-  // SIGUSR1 is SLURM's warning before a time limit or preemption (--signal=B:USR1@…): like SIGTERM
-  // and SIGINT it checkpoints the trials in flight and stops at the next epoch boundary.
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
-  std::signal(SIGUSR1, on_stop_signal);
   try {
     const auto sweep = SweepFile::load(a.sweep, a.sets);
     SweepOptions options;
@@ -196,8 +197,8 @@ int run_results_command(const std::string& path, bool csv) {
   }
   if (!csv) {
     std::int64_t ok = 0, diverged = 0, failed = 0;
-    const auto& status = store.column("status").s;
-    for (const auto& s : status) (s == "ok" ? ok : s == "diverged" ? diverged : failed)++;
+    if (store.rows() > 0)
+      for (const auto& s : store.column("status").s) (s == "ok" ? ok : s == "diverged" ? diverged : failed)++;
     fmt::print("{}: sweep {} ({}), {} of {} trials recorded: {} ok, {} diverged, {} failed\n", path, h.sweep_name,
                h.sweep_identity, store.rows(), h.planned_trials, ok, diverged, failed);
     fmt::print("advx {} (commit {}), hosts {}, created {}\n", store.attribute("advx_version"), store.attribute("git_commit"),

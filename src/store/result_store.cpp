@@ -245,7 +245,8 @@ struct ResultStore::Impl {
       names.push_back(name);
       columns.emplace(name, std::move(c));
     }
-    if (!columns.count("trial_id") || columns.at("trial_id").kind != Column::Kind::kString)
+    // A sweep stopped before its first trial finished leaves an empty /trials: zero rows, not an error.
+    if (!columns.empty() && (!columns.count("trial_id") || columns.at("trial_id").kind != Column::Kind::kString))
       throw InputError(fmt::format("{}: /trials has no trial_id column", p.string()));
     // Restore the canonical column order (trial_id first) regardless of HDF5's name order.
     std::stable_sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return (a == "trial_id") > (b == "trial_id"); });

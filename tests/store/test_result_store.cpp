@@ -68,6 +68,16 @@ TEST_F(ResultStoreTest, RowsSurviveReopeningWithAllColumns) {
   EXPECT_EQ(s.header().grid_keys, (std::vector<std::string>{"adversaries.gender.lambda"}));
 }
 
+TEST_F(ResultStoreTest, AFileWithoutTrialsReopens) {
+  // A sweep stopped before its first trial finished leaves a file with no rows; it must resume.
+  { (void)ResultStore::open_for_sweep(path_, header(), false); }
+  EXPECT_EQ(ResultStore::read(path_).rows(), 0u);
+  auto s = ResultStore::open_for_sweep(path_, header(), false);
+  EXPECT_FALSE(s.finished("a"));
+  s.add(record("a", "0"));
+  EXPECT_EQ(ResultStore::read(path_).rows(), 1u);
+}
+
 TEST_F(ResultStoreTest, FailedTrialsAreRetriedAndReplaced) {
   auto s = ResultStore::open_for_sweep(path_, header(), false);
   s.add(record("a", "0", "failed"));
