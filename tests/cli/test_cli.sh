@@ -49,7 +49,9 @@ expect 2 'advx: error: .*--min-user' -- "$advx" data inspect --format csv --path
 expect 2 'advx: error: .*nonexistent.*not found' -- "$advx" data inspect --format movielens-1m --path "$tmp/nonexistent"
 one_line_error
 # A malformed data file: the message names the file and the line.
-expect 2 'advx: error: .*users\.dat:2: unknown gender code' -- "$advx" data inspect --format movielens-1m --path "$data/bad/ml1m_unknown_gender"
+mkdir -p "$tmp/ug"  # fixture files are stored as NAME.in
+for f in "$data"/bad/ml1m_unknown_gender/*.in; do cp "$f" "$tmp/ug/$(basename "${f%.in}")"; done
+expect 2 'advx: error: .*users\.dat:2: unknown gender code' -- "$advx" data inspect --format movielens-1m --path "$tmp/ug"
 one_line_error
 
 # Round trip: synth writes ML-1M files that inspect reads; the JSON holds the counts.

@@ -9,7 +9,7 @@
 namespace advx {
 namespace {
 
-// tests/data/kcore holds 5 users (ids 1..5) and items 10..15 in ML-1M format. With ratings ≥ 4 kept:
+// tests/data/kcore (files stored as NAME.in) holds 5 users (ids 1..5) and items 10..15 in ML-1M format. With ratings ≥ 4 kept:
 //   u1 {10,11,12}  u2 {10,11}  u3 {10,12,13}  u4 {13,14}  u5 {14,15}
 // 2-core (min_user = min_item = 2), counting users and items on the same matrix each pass:
 //   pass 1: item 15 has 1 → dropped              pass 2: u5 now has {14} → dropped
@@ -17,7 +17,7 @@ namespace {
 //   pass 5: item 13 has only u3 → dropped        pass 6: nothing to drop → stop
 // Result: users 1,2,3 × items 10,11,12 with 3 + 2 + 2 = 7 interactions, 6 passes.
 TEST(Preprocess, KCoreNeedsSeveralPasses) {
-  const auto raw = read_movielens_1m(test::test_data("kcore"));
+  const auto raw = read_movielens_1m(test::fixture("kcore"));
   EXPECT_EQ(raw.rating_value.size(), 15u);
   const auto ds = preprocess(raw, {.min_rating = 4.0f, .min_user = 2, .min_item = 2});
   EXPECT_EQ(ds.stats.raw_users, 5);
@@ -39,7 +39,7 @@ TEST(Preprocess, KCoreNeedsSeveralPasses) {
 }
 
 TEST(Preprocess, OneCoreKeepsEveryUserWithAKeptRating) {
-  const auto ds = preprocess(read_movielens_1m(test::test_data("kcore")), {.min_rating = 1.0f, .min_user = 1, .min_item = 1});
+  const auto ds = preprocess(read_movielens_1m(test::fixture("kcore")), {.min_rating = 1.0f, .min_user = 1, .min_item = 1});
   EXPECT_EQ(ds.users(), 5);
   EXPECT_EQ(ds.items(), 6);
   EXPECT_EQ(ds.interactions.nnz(), 15);
@@ -47,7 +47,7 @@ TEST(Preprocess, OneCoreKeepsEveryUserWithAKeptRating) {
 }
 
 TEST(Preprocess, RejectsImpossibleOptions) {
-  const auto raw = read_movielens_1m(test::test_data("kcore"));
+  const auto raw = read_movielens_1m(test::fixture("kcore"));
   try {
     (void)preprocess(raw, {.min_rating = 4.0f, .min_user = 0, .min_item = 5});
     FAIL() << "expected InputError";
@@ -57,7 +57,7 @@ TEST(Preprocess, RejectsImpossibleOptions) {
 }
 
 TEST(AttributeTable, GetNamesMissingAttributeAndChoices) {
-  const auto raw = read_movielens_1m(test::test_data("kcore"));
+  const auto raw = read_movielens_1m(test::fixture("kcore"));
   try {
     (void)raw.attributes.get("income");
     FAIL();

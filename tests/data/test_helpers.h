@@ -34,6 +34,23 @@ inline void write_file(const std::filesystem::path& p, const std::string& text) 
 }
 
 inline std::filesystem::path test_data(const std::string& rel) { return std::filesystem::path(ADVX_TEST_DATA_DIR) / rel; }
+
+/// Hand-made data files are kept as NAME.in, so that no data-set file name (ratings.dat, u.data, …) is
+/// tracked in git; this copies tests/data/<rel>/ under the real names into a temporary directory (one per
+/// test process, removed at exit) and returns it.
+inline std::filesystem::path fixture(const std::string& rel) {
+  static TempDir root;
+  const auto dst = root.path() / rel;
+  if (!std::filesystem::exists(dst)) {
+    std::filesystem::create_directories(dst);
+    for (const auto& e : std::filesystem::directory_iterator(test_data(rel))) {
+      auto name = e.path().filename().string();
+      if (!e.is_regular_file() || name.size() < 4 || name.substr(name.size() - 3) != ".in") continue;
+      std::filesystem::copy_file(e.path(), dst / name.substr(0, name.size() - 3));
+    }
+  }
+  return dst;
+}
 inline std::filesystem::path shared_data(const std::string& rel) { return std::filesystem::path(ADVX_SHARED_DATA_DIR) / rel; }
 
 }  // namespace advx::test

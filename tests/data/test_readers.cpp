@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// ---- The malformed-input corpus: tests/data/bad/<case>/ holds the files and EXPECTED, whose lines
+// ---- The malformed-input corpus: tests/data/bad/<case>/ holds the files (as NAME.in) and EXPECTED, whose lines
 // `format: ...` and `error: ...` give the format to read with and a fragment the message must contain
 // (always the file name and, where the problem is on a line, that line).
 struct BadCase {
@@ -44,7 +44,7 @@ TEST_P(BadData, GivesAnErrorNamingFileAndLine) {
   const auto& c = GetParam();
   ASSERT_FALSE(c.format.empty()) << c.name << ": EXPECTED has no format line";
   ASSERT_FALSE(c.error.empty()) << c.name << ": EXPECTED has no error line";
-  const auto dir = test::test_data("bad/" + c.name);
+  const auto dir = test::fixture("bad/" + c.name);
   try {
     (void)read_raw_dataset(parse_data_format(c.format), dir);
     FAIL() << c.name << ": read without error";
