@@ -168,6 +168,18 @@ check "checkpoints are removed once recorded" test -z "$(ls u.h5.ckpt 2>/dev/nul
 mpirun -np 2 "$advx" sweep slow.yaml --out k-ref.h5 >/dev/null 2>&1
 check "resumed trials give the same metrics as uninterrupted ones" cmp -s <(rows u.h5) <(rows k-ref.h5)
 
+# --checkpoint-every bounds what a hard kill loses: after kill -9 the rerun resumes from a periodic checkpoint.
+mpirun -np 1 "$advx" sweep slow.yaml --checkpoint-every 20 --out p.h5 >periodic.txt 2>&1 &
+mpirun_pid=$!
+for _ in $(seq 300); do [[ -n $(ls p.h5.ckpt 2>/dev/null) ]] && break; sleep 0.1; done
+check "a periodic checkpoint appears" test -n "$(ls p.h5.ckpt 2>/dev/null)"
+kill -9 "$(rank_pid p.h5 0)" 2>/dev/null
+wait $mpirun_pid 2>/dev/null
+mpirun -np 1 "$advx" sweep slow.yaml --checkpoint-every 20 --out p.h5 >periodic-rerun.txt 2>&1
+check "after kill -9 the rerun resumes from a periodic checkpoint (epoch multiple of 20)" \
+  grep -qE "resumed trial .* from checkpoint epoch ([1-9][0-9]*[02468]0|20|40|60|80)$" periodic-rerun.txt
+check "periodic run completes every trial once" test "$(trial_count p.h5)" -eq $planned
+
 # 5. The documented Python recipe (the first ```python block of SCHEMA.md) reads the file.
 recipe=$(awk '/^```python/{flag=1; next} /^```/{if (flag) exit} flag' "$schema")
 cat >recipe.py <<PY
