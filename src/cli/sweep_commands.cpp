@@ -85,7 +85,7 @@ int run_sweep_command(const SweepArgs& a) {
                    std::getenv("PMIX_RANK") == nullptr;
     const auto s = run_sweep(world, sweep, options);
     if (world.rank() == 0) {
-      std::cout << fmt::format("{}{} {}: {} trials planned, {} already done, {} run now ({} ok, {} diverged, {} failed{}) in {:.1f} s\n",
+      std::cout << fmt::format("{}{} {}: {} trials planned, {} already done, {} run now ({} ok, {} diverged, {} failed{}) in {:.2f} s\n",
                                options.live ? "\r\033[K" : "", s.stopped ? "stopped" : "finished", a.out, s.planned,
                                s.skipped, s.finished, s.ok, s.diverged, s.failed,
                                s.cancelled ? fmt::format(", {} cancelled", s.cancelled) : "", s.seconds);

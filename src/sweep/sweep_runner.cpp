@@ -158,7 +158,7 @@ class Recorder {
     // count as in flight and run again on resume); flush() writes the rest.
     store_.add(r, false);
     unwritten_.push_back(r.trial_id);
-    if (Clock::now() - last_write_ >= kWriteInterval) flush();
+    flush_if_due();
     ++summary_.finished;
     if (r.result.status == "ok") ++summary_.ok;
     if (r.result.status == "diverged") ++summary_.diverged;
@@ -190,6 +190,10 @@ class Recorder {
     }
   }
 
+  /// Writes pending rows when the last write is at least kWriteInterval old.
+  void flush_if_due() {
+    if (Clock::now() - last_write_ >= kWriteInterval) flush();
+  }
   /// Writes pending rows; their checkpoints are removed only once the rows are in the file.
   void flush() {
     if (unwritten_.empty()) return;
@@ -336,8 +340,8 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
             continue;
           }
           // Sleep while nothing happens, so that coordinating does not take a core from training; rows
-          // waiting for their batch are written once nothing else is to be done.
-          if (!progressed) recorder.flush();
+          // waiting for their batch are written when it is due even if no further result arrives.
+          if (!progressed) recorder.flush_if_due();
           if (progressed) {
             idle = std::chrono::microseconds(20);
           } else {
