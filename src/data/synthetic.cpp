@@ -97,8 +97,15 @@ SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, con
   // last, so a reader that sees it also sees users.dat.
   const std::string suffix = fmt::format(".partial-{}", ::getpid());
   const auto tmp = [&](const char* name) { return dir / (std::string(name) + suffix); };
-  auto users_out = fmt::output_file(tmp("users.dat").string());
-  auto ratings_out = fmt::output_file(tmp("ratings.dat").string());
+  auto open = [&](const char* name) {
+    try {
+      return fmt::output_file(tmp(name).string());
+    } catch (const std::system_error& e) {
+      throw InputError(fmt::format("{}: cannot write: {}", tmp(name).string(), e.code().message()));
+    }
+  };
+  auto users_out = open("users.dat");
+  auto ratings_out = open("ratings.dat");
   SyntheticSummary summary;
   std::vector<double> pref(n_clusters);
   std::unordered_set<std::size_t> chosen;
@@ -144,7 +151,7 @@ SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, con
   }
   users_out.close();
   ratings_out.close();
-  auto movies_out = fmt::output_file(tmp("movies.dat").string());
+  auto movies_out = open("movies.dat");
   for (std::size_t i = 0; i < n_items; ++i)
     movies_out.print("{}::Synthetic movie {} (2000)::Cluster{}\n", i + 1, i + 1, i % n_clusters);
   movies_out.close();

@@ -49,6 +49,13 @@ std::pair<std::string, int> parse_select(const TrainConfig& t) {
   return {metric, k};
 }
 
+/// Every row of `m` as eval-mode encoder input (no dropout, L2-normalised).
+nn::SparseRows eval_input(const CsrMatrix& m) {
+  auto x = nn::gather_rows(m);
+  nn::dropout_normalize(x, 0.0f, nullptr);
+  return x;
+}
+
 double pick(const RankingMetricsAtK& m, const std::string& metric) {
   if (metric == "ndcg") return m.ndcg;
   if (metric == "recall") return m.recall;
@@ -318,21 +325,8 @@ struct Trainer::Impl {
 
     // Attackers read μ (eval mode): train users' full rows, test users' fold-in rows (REFERENCE §5).
     nn::Tensor train_mu, test_mu;
-    model->eval_mu(nn::encoder_input(split.train, std::vector<std::int32_t>(
-                                                      [&] {
-                                                        std::vector<std::int32_t> r(static_cast<std::size_t>(split.train.rows()));
-                                                        std::iota(r.begin(), r.end(), 0);
-                                                        return r;
-                                                      }()),
-                                     0.0f, nullptr),
-                   train_mu);
-    model->eval_mu(nn::encoder_input(split.test.foldin, std::vector<std::int32_t>([&] {
-                                       std::vector<std::int32_t> r(split.test.users.size());
-                                       std::iota(r.begin(), r.end(), 0);
-                                       return r;
-                                     }()),
-                                     0.0f, nullptr),
-                   test_mu);
+    model->eval_mu(eval_input(split.train), train_mu);
+    model->eval_mu(eval_input(split.test.foldin), test_mu);
     for (const auto& [k, v] : run_attackers(engine, train_mu, split.train_users, test_mu, split.test.users, attributes,
                                             config.attackers, mix_seed(config.seed, kAttack)))
       cp.metrics[k] = v;
