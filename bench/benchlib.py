@@ -62,6 +62,11 @@ def torch_args_from_sweep(s):
     heads = {(g.get("heads", 10), tuple(g.get("hidden", [5])), float(g.get("dropout", 0.3))) for g in advs.values()}
     if len(heads) > 1:
         raise ValueError("torch_reference.py uses one head shape for all groups: %s" % heads)
+    inputs = {g.get("input", "z") for g in advs.values()}
+    if len(inputs) > 1:
+        raise ValueError("torch_reference.py feeds all groups the same input: %s" % inputs)
+    if inputs:
+        a += ["--adv-input", inputs.pop()]
     if heads:
         n, hidden, drop = heads.pop()
         if len(hidden) != 1:

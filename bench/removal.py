@@ -38,6 +38,9 @@ def main():
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--work", default=None)
     p.add_argument("--json", default=None)
+    p.add_argument("--input", choices=["z", "mu"], default="z",
+                   help="adversaries.<a>.input of both groups: the sampled z (reference) or μ")
+    p.add_argument("--impls", nargs="+", choices=["advx", "torch"], default=["advx", "torch"])
     a = p.parse_args()
     work = a.work or tempfile.mkdtemp(prefix="advx-removal-")
     os.makedirs(work, exist_ok=True)
@@ -53,15 +56,18 @@ def main():
         for g, x in points:
             sets = ["data.format=movielens-1m", "data.path=" + data, "split.fold=%d" % f,
                     "attributes.age.target=zscore", "train.epochs=%d" % a.epochs,
-                    "adversaries.gender.lambda=" + g, "adversaries.age.lambda=" + x]
+                    "adversaries.gender.lambda=" + g, "adversaries.age.lambda=" + x,
+                    "adversaries.gender.input=" + a.input, "adversaries.age.input=" + a.input]
             targs = bl.torch_args_from_sweep(bl.load_sweep(SWEEP, sets))
-            jobs[("torch", g, x, f)] = (lambda s=split, t=targs: bl.run_torch(s, t, 1))
-            jobs[("advx", g, x, f)] = (lambda s=sets: bl.run_advx(a.advx, SWEEP, s, 1))
+            if "torch" in a.impls:
+                jobs[("torch", g, x, f)] = (lambda s=split, t=targs: bl.run_torch(s, t, 1))
+            if "advx" in a.impls:
+                jobs[("advx", g, x, f)] = (lambda s=sets: bl.run_advx(a.advx, SWEEP, s, 1))
     res = bl.run_jobs(dict(sorted(jobs.items(), key=lambda kv: kv[0][0] != "torch")), a.jobs)
 
     print("# removal on synthetic data: advx data synth --users %d --items %d --signal %g --seed %d; folds %s; "
-          "sweeps/ml1m-gender-age.yaml + attributes.age.target=zscore, %d epochs; 1 thread per trial, %d at once"
-          % (a.users, a.items, a.signal, a.data_seed, a.folds, a.epochs, a.jobs))
+          "sweeps/ml1m-gender-age.yaml + attributes.age.target=zscore, adversaries read %s, %d epochs; 1 thread per "
+          "trial, %d at once" % (a.users, a.items, a.signal, a.data_seed, a.folds, a.input, a.epochs, a.jobs))
     print("# start: %s; end: %s" % (start, bl.machine_note()))
     print("# mean ± std over folds; MAE in age-code units; const = MAE of the train-median predictor")
     hdr = ("| λ_g | λ_a | impl | status | NDCG@10 last | BAcc best | BAcc last | MAE best | MAE last | MAE const |"
@@ -69,7 +75,7 @@ def main():
     print(hdr)
     print("|" + "---|" * (hdr.count("|") - 1))
     for g, x in points:
-        for impl in ("advx", "torch"):
+        for impl in a.impls:
             rs = [res[(impl, g, x, f)] for f in a.folds]
 
             def col(key, d=4):

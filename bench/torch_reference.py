@@ -193,6 +193,7 @@ class AdvXMultVAE(nn.Module):
                 nn.init.constant_(m.bias, 0.01)
         # heads are built after the init pass (consumes the RNG afterwards, as in [R])
         self.adv_lambda = [lam for _, lam in adv_specs]
+        self.adv_input = args.adv_input
         self.adv = nn.ModuleList(
             nn.ModuleList(make_head(args.latent, [args.head_hidden], a.n_out,
                                     "relu" if a.categorical else "sigmoid", args.head_dropout)
@@ -210,8 +211,10 @@ class AdvXMultVAE(nn.Module):
         logits = self.decoder(z)
         outs = []
         if heads:
+            # the reference's heads read the sampled z (REFERENCE Q5); --adv-input mu feeds them μ
+            src = mu if self.adv_input == "mu" else z
             for lam, group in zip(self.adv_lambda, self.adv):
-                zr = GradReverse.apply(z, lam)
+                zr = GradReverse.apply(src, lam)
                 outs.append([h(zr) for h in group])
         return logits, mu, logvar, outs
 
@@ -363,6 +366,8 @@ def parse_args(argv=None):
     p.add_argument("--heads", type=int, default=10)
     p.add_argument("--head-hidden", type=int, default=5)
     p.add_argument("--head-dropout", type=float, default=0.3)
+    p.add_argument("--adv-input", choices=["z", "mu"], default="z",
+                   help="what the adversary heads read: the sampled z (reference) or μ")
     p.add_argument("--attack-epochs", type=int, default=50)
     p.add_argument("--attack-dropout", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=42)

@@ -211,6 +211,12 @@ void add_data_commands(CLI::App& app, Command& selected) {
   syn->add_option("--signal", synth->second.signal, "Strength of the planted attribute signal (0 = none)")
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
+  syn->add_option("--taste", synth->second.taste, "Spread of each user's attribute-independent taste (sd per cluster)")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
+  syn->add_option("--clusters", synth->second.clusters, "Item taste clusters")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   syn->callback([synth, &selected] {
     selected = [synth] {
       const auto s = write_synthetic_movielens(synth->first, synth->second);

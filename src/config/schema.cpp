@@ -425,6 +425,10 @@ std::vector<Key<AdversaryConfig>> make_adversary_keys() {
   keys.push_back(std::move(activation));
   keys.push_back(real<V>("dropout", ge(0), lt(1), "Per-head dropout on the latent code.",
                          [](auto& a) -> auto& { return a.head.dropout; }));
+  keys.push_back(choice<V>("input", Choices<AdversaryInput>{{"z", AdversaryInput::kSample}, {"mu", AdversaryInput::kMean}},
+                           "What the heads read: `z`, the sampled code μ + σ·ε (the reference, REFERENCE Q5), or `mu`, the "
+                           "mean the post-hoc attackers read — the encoder then cannot hide the attribute under the noise.",
+                           [](auto& a) -> auto& { return a.input; }));
   return keys;
 }
 

@@ -119,7 +119,7 @@ SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, con
 
     const double age_z = (age - kAgeMean) / kAgeSd;
     for (std::size_t c = 0; c < n_clusters; ++c)
-      pref[c] = o.signal * ((female ? effect_f[c] : effect_m[c]) + effect_age[c] * age_z) + 0.8 * rng.normal();
+      pref[c] = o.signal * ((female ? effect_f[c] : effect_m[c]) + effect_age[c] * age_z) + o.taste * rng.normal();
     const double top = *std::max_element(pref.begin(), pref.end());
     for (auto& p : pref) p = std::exp(p - top);
     const Discrete clusters(pref);

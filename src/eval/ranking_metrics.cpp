@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -15,6 +16,7 @@ namespace {
 struct TopKScratch {
   std::vector<float> masked_scores;  // only for kReferenceZero
   std::vector<std::int32_t> candidates;
+  std::vector<float> values;         // heap of the best scores, for the threshold search
 };
 
 // Index of the first NaN in `scores`, or -1.
@@ -53,10 +55,32 @@ void select_top_k(std::span<const float> scores, std::span<const std::int32_t> m
   // Strict total order: higher score first, then lower index.
   const auto better = [s](std::int32_t a, std::int32_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); };
   const auto take = std::min(static_cast<std::size_t>(len), cand.size());
+  if (take > 0 && take < cand.size()) {
+    // The take-th largest score first; then only the candidates scoring at least that much — take of
+    // them plus any ties — are kept and ordered exactly.
+    // A min-heap of the `take` largest scores seen so far: after the first few hundred items almost
+    // every score fails the one comparison against its top, a well-predicted branch.
+    auto& heap = scratch.values;
+    heap.clear();
+    for (const std::int32_t j : cand) {
+      const float v = s[j];
+      if (heap.size() < take) {
+        heap.push_back(v);
+        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+      } else if (v > heap.front()) {
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+        heap.back() = v;
+        std::push_heap(heap.begin(), heap.end(), std::greater<>());
+      }
+    }
+    const float threshold = heap.front();  // the take-th largest score
+    std::size_t kept = 0;
+    for (const std::int32_t j : cand)
+      if (s[j] >= threshold) cand[kept++] = j;
+    cand.resize(kept);
+  }
   const auto mid = cand.begin() + static_cast<std::ptrdiff_t>(take);
-  // nth_element + sort of the prefix: O(I + k log k) instead of partial_sort's O(I log k).
-  if (take < cand.size()) std::nth_element(cand.begin(), mid, cand.end(), better);
-  std::sort(cand.begin(), mid, better);
+  std::partial_sort(cand.begin(), mid, cand.end(), better);
   std::copy(cand.begin(), mid, out);
   // kNegInfinity with fewer than `len` unmasked items: fill with masked items by index.
   for (std::size_t r = take, p = 0; r < static_cast<std::size_t>(len); ++r, ++p) out[r] = masked[p];

@@ -117,19 +117,27 @@ AdvXMultVAE::Losses AdvXMultVAE::train_step(const nn::SparseRows& input, const n
     dy = &dx;
   }
 
-  // Adversary groups read z; their gradient reaches the encoder through the GRL (×(−λ_g)).
+  // Adversary groups read z (or μ); their gradient reaches the encoder through the GRL (×(−λ_g)).
+  bool reads_mean = false;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const auto& adv = config_.adversaries[g];
-    groups_[g].forward(z_, nn::Mode::train, &rng);
+    const bool mean = adv.input == AdversaryInput::kMean;
+    if (mean && !reads_mean) {
+      dmu_adv_.resize(mu_.rows(), mu_.cols());
+      dmu_adv_.zero();
+      reads_mean = true;
+    }
+    groups_[g].forward(mean ? mu_ : z_, nn::Mode::train, &rng);
     const double lg = groups_[g].loss(targets[g], true, static_cast<float>(adv.loss_weight), &dz_group_);
     losses.adversary.push_back(lg);
     losses.total += adv.loss_weight * lg;
     nn::gradient_reversal_backward(static_cast<float>(adv.lambda), dz_group_, dz_group_);
-    nn::axpy(1.0f, dz_group_, dz_);
+    nn::axpy(1.0f, dz_group_, mean ? dmu_adv_ : dz_);
   }
 
-  // z = μ + ε·σ → dμ, dlogvar; plus β·KL's own gradients.
+  // z = μ + ε·σ → dμ, dlogvar; plus β·KL's own gradients and those of groups that read μ.
   nn::reparameterize_backward(logvar_, eps_, dz_, dmu_, dlogvar_);
+  if (reads_mean) nn::axpy(1.0f, dmu_adv_, dmu_);
   nn::axpy(config_.beta, dmu_kl_, dmu_);
   nn::axpy(config_.beta, dlogvar_kl_, dlogvar_);
   nn::concat_cols(dmu_, dlogvar_, dh_);

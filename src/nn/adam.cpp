@@ -1,8 +1,12 @@
 #include "advx/nn/adam.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include <omp.h>
+
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -35,21 +39,27 @@ void Adam::step() {
   const auto one_minus_b2 = static_cast<float>(1.0 - options_.beta2);
   const auto eps = static_cast<float>(options_.eps);
   const auto wd = static_cast<float>(options_.weight_decay);
+  const kernels::AdamScalars scalars{.b1 = b1, .b2 = b2, .one_minus_b1 = one_minus_b1, .one_minus_b2 = one_minus_b2,
+                                     .step_size = step_size, .bc2_sqrt = bc2_sqrt, .eps = eps, .wd = wd};
   for (std::size_t k = 0; k < params_.size(); ++k) {
     float* theta = params_[k].param->data();
     const float* grad = params_[k].grad->data();
     float* m = state_.exp_avg[k].data();
     float* v = state_.exp_avg_sq[k].data();
     const auto n = static_cast<std::int64_t>(params_[k].param->size());
-    // Elementwise and independent: parallel only pays off for the large encoder/decoder weights; simd
-    // (with -fno-math-errno, so sqrt needs no errno branch) vectorises the update.
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const float g = grad[i] + wd * theta[i];
-      m[i] = b1 * m[i] + one_minus_b1 * g;
-      v[i] = b2 * v[i] + one_minus_b2 * g * g;
-      const float denom = std::sqrt(v[i]) / bc2_sqrt + eps;
-      theta[i] -= step_size * m[i] / denom;
+    // Elementwise and independent, so any split gives the same bits. Threads only pay off for the large
+    // encoder/decoder weights; each takes a contiguous, 16-float aligned chunk and runs the dispatched
+    // kernel on it (the kernel itself must not hold the parallel region: simd.h).
+    if (n <= 65536 || omp_get_max_threads() == 1) {
+      kernels::adam(theta, grad, m, v, n, scalars);
+      continue;
+    }
+#pragma omp parallel
+    {
+      const std::int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+      const std::int64_t chunk = ((n + threads - 1) / threads + 15) & ~std::int64_t{15};
+      const std::int64_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
+      if (end > begin) kernels::adam(theta + begin, grad + begin, m + begin, v + begin, end - begin, scalars);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "advx/nn/dropout.h"
 
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -9,26 +10,23 @@ void dropout_forward(const Tensor& x, float p, Rng& rng, Tensor& y, Tensor& mask
   const std::int64_t rows = x.rows();
   const std::int64_t cols = x.cols();
   mask.resize(rows, cols);
+  y.resize(rows, cols);  // y may alias x: resizing to the same shape keeps the contents
+  const auto n = static_cast<std::int64_t>(mask.size());
   if (p == 0.0f) {
     mask.fill(1.0f);
-  } else {
-    const float keep_scale = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;
-    for (float& m : mask.values()) m = rng.uniform_float() < p ? 0.0f : keep_scale;
+    kernels::multiply(x.data(), mask.data(), y.data(), n);
+    return;
   }
-  y.resize(rows, cols);  // y may alias x: resizing to the same shape keeps the contents
-  const float* xs = x.data();
-  const float* ms = mask.data();
-  float* ys = y.data();
-  for (std::size_t i = 0; i < mask.size(); ++i) ys[i] = xs[i] * ms[i];
+  // Uniforms into the mask buffer, then mask and product in one vectorised pass.
+  const float keep_scale = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;
+  rng.uniform_floats(mask.values());
+  kernels::dropout_mask_apply(mask.data(), p, keep_scale, x.data(), y.data(), n);
 }
 
 void dropout_backward(const Tensor& mask, const Tensor& dy, Tensor& dx) {
   detail::require_same_shape(mask, dy, "dropout_backward");
   dx.resize(dy.rows(), dy.cols());
-  const float* ms = mask.data();
-  const float* gs = dy.data();
-  float* out = dx.data();
-  for (std::size_t i = 0; i < mask.size(); ++i) out[i] = gs[i] * ms[i];
+  kernels::multiply(dy.data(), mask.data(), dx.data(), static_cast<std::int64_t>(mask.size()));
 }
 
 }  // namespace advx::nn

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -36,20 +37,12 @@ double multinomial_nll(const Tensor& logits, const SparseRows& targets, Tensor* 
 #pragma omp parallel for schedule(static)
   for (std::int64_t r = 0; r < rows; ++r) {
     const auto lr = logits.row(r);
-    const float mx = *std::max_element(lr.begin(), lr.end());
+    const auto cols = static_cast<std::int64_t>(lr.size());
+    const float mx = kernels::max(lr.data(), cols);
     // exp in float (the hot loop: batch × items per step), sums in double. With a gradient requested
     // the shifted exponentials are stored in it and rescaled into the softmax afterwards, so each
     // element costs one exp.
-    double exp_sum = 0.0;
-    if (dlogits != nullptr) {
-      auto g = dlogits->row(r);
-      for (std::size_t i = 0; i < lr.size(); ++i) {
-        g[i] = std::exp(lr[i] - mx);
-        exp_sum += g[i];
-      }
-    } else {
-      for (const float v : lr) exp_sum += std::exp(v - mx);
-    }
+    const double exp_sum = kernels::exp_shifted(lr.data(), mx, dlogits != nullptr ? dlogits->row(r).data() : nullptr, cols);
     const double lse = static_cast<double>(mx) + std::log(exp_sum);
     const auto begin = targets.row_ptr[static_cast<std::size_t>(r)];
     const auto end = targets.row_ptr[static_cast<std::size_t>(r + 1)];
@@ -65,8 +58,7 @@ double multinomial_nll(const Tensor& logits, const SparseRows& targets, Tensor* 
     if (dlogits != nullptr) {
       auto g = dlogits->row(r);
       // softmax_i · Σy / B = exp(l_i − mx) · (Σy / B) / Σ exp(l − mx)
-      const auto scale = static_cast<float>(y_sum * inv_b / exp_sum);
-      for (float& v : g) v *= scale;
+      kernels::scale(g.data(), static_cast<float>(y_sum * inv_b / exp_sum), static_cast<std::int64_t>(g.size()));
       for (auto k = begin; k < end; ++k) {
         g[static_cast<std::size_t>(targets.col_idx[static_cast<std::size_t>(k)])] -=
             static_cast<float>(targets.values[static_cast<std::size_t>(k)] * inv_b);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -25,13 +26,9 @@ void SparseLinear::forward(const SparseRows& x, Tensor& y) const {
   // Rows are independent, so the parallel loop is deterministic.
 #pragma omp parallel for schedule(static)
   for (std::int64_t r = 0; r < rows; ++r) {
-    float* yr = y.row(r).data();
-    std::copy(b, b + out_, yr);
-    for (auto k = x.row_ptr[static_cast<std::size_t>(r)]; k < x.row_ptr[static_cast<std::size_t>(r + 1)]; ++k) {
-      const float v = x.values[static_cast<std::size_t>(k)];
-      const float* wj = weight_.row(x.col_idx[static_cast<std::size_t>(k)]).data();
-      for (std::int64_t o = 0; o < out_; ++o) yr[o] += v * wj[o];
-    }
+    const auto begin = x.row_ptr[static_cast<std::size_t>(r)];
+    kernels::sparse_row_forward(b, x.col_idx.data() + begin, x.values.data() + begin,
+                                x.row_ptr[static_cast<std::size_t>(r + 1)] - begin, weight_.data(), y.row(r).data(), out_);
   }
 }
 
@@ -46,12 +43,10 @@ void SparseLinear::backward_weights(const SparseRows& x, const Tensor& dy) {
   // bit-reproducible. ~1.3 MFLOP per batch at ML-1M sizes.
   for (std::int64_t r = 0; r < x.rows(); ++r) {
     const float* dyr = dy.row(r).data();
-    for (std::int64_t o = 0; o < out_; ++o) db[o] += dyr[o];
-    for (auto k = x.row_ptr[static_cast<std::size_t>(r)]; k < x.row_ptr[static_cast<std::size_t>(r + 1)]; ++k) {
-      const float v = x.values[static_cast<std::size_t>(k)];
-      float* gj = weight_grad_.row(x.col_idx[static_cast<std::size_t>(k)]).data();
-      for (std::int64_t o = 0; o < out_; ++o) gj[o] += v * dyr[o];
-    }
+    kernels::axpy(1.0f, dyr, db, out_);
+    const auto begin = x.row_ptr[static_cast<std::size_t>(r)];
+    kernels::sparse_row_backward(x.col_idx.data() + begin, x.values.data() + begin,
+                                 x.row_ptr[static_cast<std::size_t>(r + 1)] - begin, dyr, weight_grad_.data(), out_);
   }
 }
 

@@ -192,7 +192,7 @@ model: {latent: 50, hidden: [600, 200], activation: sigmoid, input_dropout: 0.5,
 train: {epochs: 3, batch_size: 16, lr: 1e-2, weight_decay: 0, adv_lr: 2e-3, adv_weight_decay: 0.5,
         plateau_factor: 0.5, plateau_patience: 2, min_lr: 1e-5, select: recall@20, mask: reference_zero, ks: [20, 5]}
 adversaries:
-  gender: {lambda: 200, loss_weight: 2, heads: 3, hidden: [], dropout: 0.1}
+  gender: {lambda: 200, loss_weight: 2, heads: 3, hidden: [], dropout: 0.1, input: mu}
   age: {lambda: 1.5}
 attackers: {epochs: 5, batch_size: 8, hidden: [7, 3], dropout: 0, lr: 1e-2, weight_decay: 1e-3}
 )");
@@ -246,6 +246,7 @@ attackers: {epochs: 5, batch_size: 8, hidden: [7, 3], dropout: 0, lr: 1e-2, weig
   EXPECT_DOUBLE_EQ(age.lambda, 1.5);
   EXPECT_EQ(age.head.activation, Activation::kSigmoid);  // continuous default, as the reference
   EXPECT_EQ(age.head.heads, 10);
+  EXPECT_EQ(age.input, AdversaryInput::kSample);  // the reference's default (REFERENCE Q5)
   const AdversaryConfig& gender = c.model.adversaries[1];
   EXPECT_EQ(gender.attribute, "gender");
   EXPECT_TRUE(gender.categorical);
@@ -255,6 +256,7 @@ attackers: {epochs: 5, batch_size: 8, hidden: [7, 3], dropout: 0, lr: 1e-2, weig
   EXPECT_EQ(gender.head.heads, 3);
   EXPECT_TRUE(gender.head.hidden.empty());
   EXPECT_FLOAT_EQ(gender.head.dropout, 0.1f);
+  EXPECT_EQ(gender.input, AdversaryInput::kMean);
   EXPECT_EQ(c.attackers.epochs, 5);
   EXPECT_EQ(c.attackers.batch_size, 8);
   EXPECT_EQ(c.attackers.hidden, (std::vector<std::int32_t>{7, 3}));

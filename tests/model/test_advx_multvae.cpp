@@ -31,7 +31,8 @@ struct Fixture {
     targets = {gender, age};
   }
 
-  static ModelConfig config(std::vector<std::int32_t> hidden, double lambda_g, double lambda_a) {
+  static ModelConfig config(std::vector<std::int32_t> hidden, double lambda_g, double lambda_a,
+                            AdversaryInput gender_input = AdversaryInput::kSample) {
     ModelConfig c;
     c.items = 9;
     c.latent = 3;
@@ -45,6 +46,7 @@ struct Fixture {
     g.class_weights = {0.5f, 1.5f, 1.0f};
     g.lambda = lambda_g;
     g.loss_weight = 1.0;
+    g.input = gender_input;
     g.head = {.heads = 2, .hidden = {4}, .activation = Activation::kSigmoid, .dropout = 0.3f};
     AdversaryConfig a;
     a.attribute = "age";
@@ -62,9 +64,10 @@ struct Fixture {
 /// each parameter actually descends: encoder L_vae − Σ_g λ_g·w_g·L_g, decoder L_vae, heads of group g
 /// w_g·L_g. Compares whole gradient vectors (relative error of the difference), which fails on a wrong
 /// sign or a missing term, and is robust to float rounding in single elements.
-void check_gradients(std::vector<std::int32_t> hidden, double lambda_g, double lambda_a) {
+void check_gradients(std::vector<std::int32_t> hidden, double lambda_g, double lambda_a,
+                     AdversaryInput gender_input = AdversaryInput::kSample) {
   Fixture f;
-  const ModelConfig cfg = Fixture::config(hidden, lambda_g, lambda_a);
+  const ModelConfig cfg = Fixture::config(hidden, lambda_g, lambda_a, gender_input);
   AdvXMultVAE model(f.engine, cfg, 7);
   Rng input_rng(3);
   const nn::SparseRows input = nn::encoder_input(f.data, f.rows, 0.2f, &input_rng);
@@ -124,6 +127,38 @@ void check_gradients(std::vector<std::int32_t> hidden, double lambda_g, double l
 
 TEST(AdvXMultVAE, GradientsMatchFiniteDifferencesLinear) { check_gradients({}, 20.0, 5.0); }
 TEST(AdvXMultVAE, GradientsMatchFiniteDifferencesWithHiddenLayer) { check_gradients({4}, 30.0, 15.0); }
+// Gender heads read μ, age heads the sampled z: both paths of the reversed gradient in one model.
+TEST(AdvXMultVAE, GradientsMatchFiniteDifferencesWithAGroupReadingTheMean) {
+  check_gradients({}, 20.0, 5.0, AdversaryInput::kMean);
+  check_gradients({4}, 30.0, 15.0, AdversaryInput::kMean);
+}
+
+TEST(AdvXMultVAE, AGroupReadingTheMeanSendsNoGradientToTheLogVariance) {
+  // Encoder gradient differences between λ = 1 and λ = 0 only reach the μ half of the last encoder
+  // layer when the group reads μ; reading z they also reach the logvar half (through σ·ε).
+  Fixture f;
+  const auto input = nn::encoder_input(f.data, f.rows, 0.0f, nullptr);
+  const auto target = nn::gather_rows(f.data, f.rows);
+  auto logvar_grad_change = [&](AdversaryInput in) {
+    auto enc_grad = [&](double lambda) {
+      AdvXMultVAE m(f.engine, Fixture::config({}, lambda, 0.0, in), 5);
+      Rng r(9);
+      m.train_step(input, target, f.targets, r);
+      return *m.recommender_params()[1].grad;  // encoder bias: [μ (3) ‖ logvar (3)]
+    };
+    const auto g0 = enc_grad(0.0), g1 = enc_grad(1.0);
+    double mu_change = 0, logvar_change = 0;
+    for (std::size_t k = 0; k < 3; ++k) mu_change += std::fabs(g1.values()[k] - g0.values()[k]);
+    for (std::size_t k = 3; k < 6; ++k) logvar_change += std::fabs(g1.values()[k] - g0.values()[k]);
+    return std::pair{mu_change, logvar_change};
+  };
+  const auto [mu_z, logvar_z] = logvar_grad_change(AdversaryInput::kSample);
+  const auto [mu_m, logvar_m] = logvar_grad_change(AdversaryInput::kMean);
+  EXPECT_GT(mu_z, 1e-6);
+  EXPECT_GT(logvar_z, 1e-6);
+  EXPECT_GT(mu_m, 1e-6);
+  EXPECT_EQ(logvar_m, 0.0);
+}
 
 TEST(AdvXMultVAE, ZeroLambdaIsMultVAE) {
   // With λ = 0 the encoder and decoder gradients are exactly those of a model with no adversaries

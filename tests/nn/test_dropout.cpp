@@ -31,11 +31,25 @@ TEST(Dropout, MaskIsZeroOrInverseKeepAndOutputIsMasked) {
   EXPECT_NEAR(static_cast<double>(dropped), 0.3 * 6400, 200);
 }
 
-TEST(Dropout, DrawOrderIsOneUniformPerElementRowMajor) {
+TEST(Dropout, DrawOrderIsUniformFloatsRowMajor) {
   Rng rng(5), replay(5);
   Tensor y, mask;
-  dropout_forward(Tensor(3, 4, 1.0f), 0.5f, rng, y, mask);
-  for (std::size_t i = 0; i < mask.size(); ++i) EXPECT_EQ(mask.data()[i] == 0.0f, replay.uniform_float() < 0.5f);
+  dropout_forward(Tensor(3, 5, 1.0f), 0.5f, rng, y, mask);  // odd count: the last uniform is a lone draw
+  std::vector<float> u(15);
+  replay.uniform_floats(u);
+  for (std::size_t i = 0; i < mask.size(); ++i) EXPECT_EQ(mask.data()[i] == 0.0f, u[i] < 0.5f) << i;
+  EXPECT_EQ(rng.next_u64(), replay.next_u64());  // both consumed the same number of draws
+}
+
+TEST(Dropout, InPlaceMatchesOutOfPlace) {
+  Rng data(4);
+  Tensor x = random_tensor(7, 33, data);
+  Rng a(6), b(6);
+  Tensor y, ma, mb;
+  dropout_forward(x, 0.3f, a, y, ma);
+  dropout_forward(x, 0.3f, b, x, mb);
+  EXPECT_EQ(ma, mb);
+  EXPECT_EQ(x, y);
 }
 
 TEST(Dropout, SameSeedSameMask) {

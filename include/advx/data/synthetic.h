@@ -13,6 +13,7 @@ struct SyntheticOptions {
   std::uint64_t seed = 1;
   std::int32_t clusters = 16;   ///< item taste clusters
   double signal = 1.0;          ///< strength of the gender/age effect on cluster preferences (0 = none)
+  double taste = 0.8;           ///< sd of each user's personal taste per cluster (attribute-independent)
 };
 
 /// Summary of what was written, for messages and tests.
@@ -27,7 +28,8 @@ struct SyntheticSummary {
 ///   (Zipf, exponent 1, over a random ranking of the items);
 /// - a user has a gender (≈ 28 % f, as ML-1M) and an age code drawn from ML-1M's distribution; the
 ///   user's preference over clusters is softmax(signal·(gender effect + age effect · age z-score) +
-///   personal taste), so both attributes leave a trace in what the user rates;
+///   personal taste ~ N(0, taste²)), so both attributes leave a trace in what the user rates; the ratio
+///   signal : taste sets how much of a user's preferences the attributes explain;
 /// - each user rates 20 + a log-normal number of items (≈ 4.5 % of the catalogue on average, as ML-1M),
 ///   70 % drawn through their clusters and 30 % from global popularity; ratings 1..5, mostly ≥ 4 for
 ///   items from liked clusters.

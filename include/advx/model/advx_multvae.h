@@ -5,7 +5,7 @@
 //
 // Shapes: input/target rows are [B × items]; the encoder maps items → hidden… → 2·latent (μ ‖ logvar),
 // the decoder latent → …hidden → items (logits). The first encoder layer is sparse (O(nnz)).
-// Training forward: z = μ + ε·σ; eval: z = μ. Loss: L = NLL + β·KL + Σ_g w_g·mean_heads(L_g); one
+// Training forward: z = μ + ε·σ; eval: z = μ. A group reads z (the reference) or μ (AdversaryInput). Loss: L = NLL + β·KL + Σ_g w_g·mean_heads(L_g); one
 // backward gives the heads ∂L/∂θ_heads and the encoder ∂(L_vae − Σ_g λ_g·w_g·L_g)/∂θ_enc (the GRL), the
 // decoder ∂L_vae/∂θ_dec.
 
@@ -73,7 +73,7 @@ class AdvXMultVAE {
   std::vector<nn::Tensor> enc_pre_, enc_act_;  // [0] = sparse layer output
   std::vector<nn::Tensor> dec_pre_, dec_act_;
   nn::Tensor mu_, logvar_, z_, eps_, logits_;
-  nn::Tensor dlogits_, dz_, dz_group_, dmu_, dlogvar_, dmu_kl_, dlogvar_kl_, dh_, scratch_a_, scratch_b_;
+  nn::Tensor dlogits_, dz_, dz_group_, dmu_adv_, dmu_, dlogvar_, dmu_kl_, dlogvar_kl_, dh_, scratch_a_, scratch_b_;
 };
 
 }  // namespace advx

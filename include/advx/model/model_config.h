@@ -19,6 +19,11 @@ struct HeadConfig {
   float dropout = 0.3f;
 };
 
+/// What an adversary group's heads read. The reference feeds them the sampled z = μ + σ·ε (REFERENCE Q5);
+/// the post-hoc attackers read μ, so an encoder can hide the attribute from the adversaries under the noise
+/// and still leave it in μ. Reading μ closes that gap (a documented deviation, off by default).
+enum class AdversaryInput { kSample, kMean };
+
 /// One adversary group: a gradient-reversal layer of strength λ in front of its heads.
 struct AdversaryConfig {
   std::string attribute;           ///< name of the protected attribute
@@ -27,6 +32,7 @@ struct AdversaryConfig {
   std::vector<float> class_weights;///< per class code (sorted label order); empty = uniform
   double lambda = 0.0;             ///< gradient-reversal scale
   double loss_weight = 1.0;        ///< weight of the group's loss in the total
+  AdversaryInput input = AdversaryInput::kSample;
   HeadConfig head;
 };
 

@@ -1,0 +1,125 @@
+#include "kernels.h"
+
+#include <cmath>
+
+#include "simd.h"
+
+namespace advx::nn::kernels {
+
+ADVX_SIMD_CLONES float max(const float* x, std::int64_t n) {
+  float mx = x[0];
+#pragma omp simd reduction(max : mx)
+  for (std::int64_t i = 1; i < n; ++i) mx = x[i] > mx ? x[i] : mx;
+  return mx;
+}
+
+ADVX_SIMD_CLONES double exp_shifted(const float* x, float shift, float* out, std::int64_t n) {
+  double sum = 0.0;
+  if (out != nullptr) {
+#pragma omp simd reduction(+ : sum)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const float e = simd::exp(x[i] - shift);
+      out[i] = e;
+      sum += static_cast<double>(e);
+    }
+  } else {
+#pragma omp simd reduction(+ : sum)
+    for (std::int64_t i = 0; i < n; ++i) sum += static_cast<double>(simd::exp(x[i] - shift));
+  }
+  return sum;
+}
+
+ADVX_SIMD_CLONES void scale(float* x, float s, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) x[i] *= s;
+}
+
+ADVX_SIMD_CLONES void axpy(float a, const float* __restrict x, float* __restrict y, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+namespace {
+
+// Columns [o0, o0 + B) of one sparse-input output row, with the B partial sums held in registers across
+// all nnz of the row (a plain loop reloads and stores y for every input item, a store-to-load chain per
+// item). Inlined into each dispatched clone, so it is compiled for that clone's ISA.
+template <std::int64_t B>
+[[gnu::always_inline]] inline void sparse_row_block(const float* __restrict b, const std::int32_t* idx, const float* v,
+                                                    std::int64_t nnz, const float* __restrict w, float* __restrict y,
+                                                    std::int64_t n, std::int64_t o0) {
+  float acc[B];
+#pragma omp simd
+  for (std::int64_t o = 0; o < B; ++o) acc[o] = b[o0 + o];
+  // The W rows are scattered over a matrix larger than L2 and the loop is latency-bound on them:
+  // prefetch the block's slice of the row kPrefetch items ahead.
+  constexpr std::int64_t kPrefetch = 8;
+  for (std::int64_t k = 0; k < nnz; ++k) {
+    if (k + kPrefetch < nnz) {
+      const float* ahead = w + static_cast<std::int64_t>(idx[k + kPrefetch]) * n + o0;
+      for (std::int64_t line = 0; line < B; line += 16) __builtin_prefetch(ahead + line);
+    }
+    const float vk = v[k];
+    const float* __restrict wr = w + static_cast<std::int64_t>(idx[k]) * n + o0;
+#pragma omp simd
+    for (std::int64_t o = 0; o < B; ++o) acc[o] += vk * wr[o];
+  }
+#pragma omp simd
+  for (std::int64_t o = 0; o < B; ++o) y[o0 + o] = acc[o];
+}
+
+}  // namespace
+
+ADVX_SIMD_CLONES void sparse_row_forward(const float* __restrict b, const std::int32_t* idx, const float* v,
+                                         std::int64_t nnz, const float* __restrict w, float* __restrict y,
+                                         std::int64_t n) {
+  // Blocks of 64 columns, then 16, 4 and 1 for the rest (200 = 3·64 + 2·4).
+  std::int64_t o0 = 0;
+  for (; o0 + 64 <= n; o0 += 64) sparse_row_block<64>(b, idx, v, nnz, w, y, n, o0);
+  for (; o0 + 16 <= n; o0 += 16) sparse_row_block<16>(b, idx, v, nnz, w, y, n, o0);
+  for (; o0 + 4 <= n; o0 += 4) sparse_row_block<4>(b, idx, v, nnz, w, y, n, o0);
+  for (; o0 < n; ++o0) sparse_row_block<1>(b, idx, v, nnz, w, y, n, o0);
+}
+
+ADVX_SIMD_CLONES void sparse_row_backward(const std::int32_t* idx, const float* v, std::int64_t nnz,
+                                          const float* __restrict dy, float* __restrict gw, std::int64_t n) {
+  for (std::int64_t k = 0; k < nnz; ++k) {
+    const float vk = v[k];
+    float* __restrict gr = gw + static_cast<std::int64_t>(idx[k]) * n;
+#pragma omp simd
+    for (std::int64_t o = 0; o < n; ++o) gr[o] += vk * dy[o];
+  }
+}
+
+// x and y may be the same array (in-place dropout): no __restrict on them.
+ADVX_SIMD_CLONES void dropout_mask_apply(float* __restrict u, float p, float keep_scale, const float* x, float* y,
+                                         std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float m = u[i] < p ? 0.0f : keep_scale;
+    u[i] = m;
+    y[i] = x[i] * m;
+  }
+}
+
+ADVX_SIMD_CLONES void multiply(const float* x, const float* m, float* y, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) y[i] = x[i] * m[i];
+}
+
+ADVX_SIMD_CLONES void adam(float* __restrict theta, const float* __restrict grad, float* __restrict m,
+                           float* __restrict v, std::int64_t n, const AdamScalars& s) {
+  const float b1 = s.b1, b2 = s.b2, c1 = s.one_minus_b1, c2 = s.one_minus_b2, step = s.step_size,
+              bc2 = s.bc2_sqrt, eps = s.eps, wd = s.wd;
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float g = grad[i] + wd * theta[i];
+    const float mi = b1 * m[i] + c1 * g;
+    const float vi = b2 * v[i] + c2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    theta[i] -= step * mi / (std::sqrt(vi) / bc2 + eps);
+  }
+}
+
+}  // namespace advx::nn::kernels

@@ -1,0 +1,41 @@
+#pragma once
+// advx's own hot loops, each compiled for AVX-512, AVX2 and baseline x86-64 and dispatched at load time
+// (simd.h). Serial kernels on raw arrays: the callers own shapes, checks and the split across threads.
+
+#include <cstdint>
+
+namespace advx::nn::kernels {
+
+/// max_i x[i] (n ≥ 1).
+float max(const float* x, std::int64_t n);
+
+/// out[i] = e^(x[i] − shift) (out may be null: sum only); returns Σ_i e^(x[i] − shift), summed in double.
+double exp_shifted(const float* x, float shift, float* out, std::int64_t n);
+
+/// x[i] *= s.
+void scale(float* x, float s, std::int64_t n);
+
+/// y[i] += a · x[i].
+void axpy(float a, const float* x, float* y, std::int64_t n);
+
+/// y = b + Σ_k v[k] · W[idx[k], :]: one output row of a sparse-input linear layer (W row-major, n cols).
+void sparse_row_forward(const float* b, const std::int32_t* idx, const float* v, std::int64_t nnz, const float* w,
+                        float* y, std::int64_t n);
+
+/// W[idx[k], :] += v[k] · dy for k < nnz: one input row's weight gradient, scattered (n cols).
+void sparse_row_backward(const std::int32_t* idx, const float* v, std::int64_t nnz, const float* dy, float* gw,
+                         std::int64_t n);
+
+/// Dropout from uniform draws: u[i] becomes the mask value (0 if u[i] < p, else keep_scale), y = x · mask.
+void dropout_mask_apply(float* u, float p, float keep_scale, const float* x, float* y, std::int64_t n);
+
+/// y[i] = x[i] · m[i].
+void multiply(const float* x, const float* m, float* y, std::int64_t n);
+
+/// Adam with coupled weight decay on n elements (adam.h has the formula).
+struct AdamScalars {
+  float b1, b2, one_minus_b1, one_minus_b2, step_size, bc2_sqrt, eps, wd;
+};
+void adam(float* theta, const float* grad, float* m, float* v, std::int64_t n, const AdamScalars& s);
+
+}  // namespace advx::nn::kernels

@@ -1,0 +1,115 @@
+// The dispatched elementwise kernels (src/nn/kernels.h) against plain double-precision loops, on lengths
+// that exercise the vector bodies and their scalar tails. This machine's CPU picks the clone under test.
+
+#include "kernels.h"
+#include "simd.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "advx/common/rng.h"
+
+namespace advx::nn {
+namespace {
+
+std::vector<float> random_values(std::size_t n, Rng& rng, float lo, float hi) {
+  std::vector<float> v(n);
+  for (auto& x : v) x = lo + (hi - lo) * rng.uniform_float();
+  return v;
+}
+
+TEST(Kernels, ExpIsWithinTwoUlpOverItsRange) {
+  double worst = 0;
+  for (float x = -87.0f; x < 88.0f; x += 0.00123f) {
+    const double want = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::fabs(simd::exp(x) - want) / want);
+  }
+  EXPECT_LT(worst, 2.0 * std::numeric_limits<float>::epsilon());
+  EXPECT_EQ(simd::exp(0.0f), 1.0f);
+  EXPECT_TRUE(std::isnan(simd::exp(std::numeric_limits<float>::quiet_NaN())));
+  // Clamped ends: finite, positive, monotone.
+  EXPECT_GT(simd::exp(-1000.0f), 0.0f);
+  EXPECT_LT(simd::exp(-1000.0f), 1.3e-38f);
+  EXPECT_TRUE(std::isfinite(simd::exp(1000.0f)));
+  EXPECT_GE(simd::exp(1000.0f), simd::exp(88.0f));
+}
+
+TEST(Kernels, MaxAndShiftedExpSumMatchScalarLoops) {
+  Rng rng(1);
+  for (const std::size_t n : {1u, 7u, 16u, 33u, 3706u}) {
+    const auto x = random_values(n, rng, -30.0f, 10.0f);
+    float want_max = x[0];
+    for (float v : x) want_max = std::max(want_max, v);
+    EXPECT_EQ(kernels::max(x.data(), static_cast<std::int64_t>(n)), want_max) << n;
+    std::vector<float> e(n);
+    const double sum = kernels::exp_shifted(x.data(), want_max, e.data(), static_cast<std::int64_t>(n));
+    double want_sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double want = std::exp(static_cast<double>(x[i] - want_max));
+      EXPECT_NEAR(e[i], want, 3e-7 * want) << n << " " << i;
+      want_sum += want;
+    }
+    EXPECT_NEAR(sum, want_sum, 1e-6 * want_sum) << n;
+    EXPECT_EQ(kernels::exp_shifted(x.data(), want_max, nullptr, static_cast<std::int64_t>(n)), sum) << n;
+  }
+}
+
+TEST(Kernels, SparseRowForwardAndBackwardMatchDenseLoops) {
+  Rng rng(2);
+  const std::int64_t rows = 50, cols = 37;  // 37: a vector body plus a tail at every ISA
+  const auto w = random_values(rows * cols, rng, -1, 1);
+  const auto b = random_values(cols, rng, -1, 1);
+  const std::vector<std::int32_t> idx{3, 4, 17, 49};
+  const std::vector<float> v{0.5f, -1.0f, 2.0f, 0.25f};
+  std::vector<float> y(cols);
+  kernels::sparse_row_forward(b.data(), idx.data(), v.data(), 4, w.data(), y.data(), cols);
+  for (std::int64_t o = 0; o < cols; ++o) {
+    double want = b[o];
+    for (std::size_t k = 0; k < idx.size(); ++k) want += v[k] * w[idx[k] * cols + o];
+    EXPECT_NEAR(y[o], want, 1e-5) << o;
+  }
+  const auto dy = random_values(cols, rng, -1, 1);
+  std::vector<float> g(rows * cols, 0.0f);
+  kernels::sparse_row_backward(idx.data(), v.data(), 4, dy.data(), g.data(), cols);
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t o = 0; o < cols; ++o) {
+      double want = 0;
+      for (std::size_t k = 0; k < idx.size(); ++k)
+        if (idx[k] == r) want += v[k] * dy[o];
+      EXPECT_NEAR(g[r * cols + o], want, 1e-6) << r << " " << o;
+    }
+}
+
+TEST(Kernels, AdamMatchesTheDoublePrecisionFormula) {
+  Rng rng(3);
+  const std::size_t n = 1003;
+  auto theta = random_values(n, rng, -1, 1);
+  const auto grad = random_values(n, rng, -1, 1);
+  auto m = random_values(n, rng, -0.1f, 0.1f);
+  auto v = random_values(n, rng, 0, 0.01f);
+  const auto theta0 = theta, m0 = m, v0 = v;
+  const kernels::AdamScalars s{.b1 = 0.9f, .b2 = 0.999f, .one_minus_b1 = 0.1f, .one_minus_b2 = 0.001f,
+                               .step_size = 1e-3f, .bc2_sqrt = 0.5f, .eps = 1e-8f, .wd = 1e-4f};
+  kernels::adam(theta.data(), grad.data(), m.data(), v.data(), static_cast<std::int64_t>(n), s);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double g = grad[i] + 1e-4 * theta0[i];
+    const double mi = 0.9 * m0[i] + 0.1 * g, vi = 0.999 * v0[i] + 0.001 * g * g;
+    // float rounding relative to the summands (they may cancel), not to the result
+    EXPECT_NEAR(m[i], mi, 1e-6 * (0.9 * std::fabs(m0[i]) + 0.1 * std::fabs(g)) + 1e-12);
+    EXPECT_NEAR(v[i], vi, 1e-6 * vi + 1e-12);
+    EXPECT_NEAR(theta[i], theta0[i] - 1e-3 * mi / (std::sqrt(vi) / 0.5 + 1e-8), 1e-6) << i;
+  }
+}
+
+TEST(Kernels, DropoutMaskApplyThresholdsTheUniforms) {
+  std::vector<float> u{0.0f, 0.29f, 0.3f, 0.31f, 0.99f}, x{1, 2, 3, 4, 5}, y(5);
+  kernels::dropout_mask_apply(u.data(), 0.3f, 2.0f, x.data(), y.data(), 5);
+  EXPECT_EQ(u, (std::vector<float>{0, 0, 2, 2, 2}));
+  EXPECT_EQ(y, (std::vector<float>{0, 0, 6, 8, 10}));
+}
+
+}  // namespace
+}  // namespace advx::nn
