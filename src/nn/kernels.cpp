@@ -82,10 +82,11 @@ ADVX_SIMD_CLONES void sparse_row_forward(const float* __restrict b, const std::i
 }
 
 ADVX_SIMD_CLONES void sparse_row_backward(const std::int32_t* idx, const float* v, std::int64_t nnz,
-                                          const float* __restrict dy, float* __restrict gw, std::int64_t n) {
+                                          const float* __restrict dy, float* __restrict gw, std::int64_t n,
+                                          std::int64_t ld) {
   for (std::int64_t k = 0; k < nnz; ++k) {
     const float vk = v[k];
-    float* __restrict gr = gw + static_cast<std::int64_t>(idx[k]) * n;
+    float* __restrict gr = gw + static_cast<std::int64_t>(idx[k]) * ld;
 #pragma omp simd
     for (std::int64_t o = 0; o < n; ++o) gr[o] += vk * dy[o];
   }

@@ -22,9 +22,10 @@ void axpy(float a, const float* x, float* y, std::int64_t n);
 void sparse_row_forward(const float* b, const std::int32_t* idx, const float* v, std::int64_t nnz, const float* w,
                         float* y, std::int64_t n);
 
-/// W[idx[k], :] += v[k] · dy for k < nnz: one input row's weight gradient, scattered (n cols).
+/// gw[idx[k]·ld + o] += v[k] · dy[o] for k < nnz, o < n: one input row's weight gradient, scattered into
+/// n columns of a row-major matrix with row stride ld (a column slice when n < ld).
 void sparse_row_backward(const std::int32_t* idx, const float* v, std::int64_t nnz, const float* dy, float* gw,
-                         std::int64_t n);
+                         std::int64_t n, std::int64_t ld);
 
 /// Dropout from uniform draws: u[i] becomes the mask value (0 if u[i] < p, else keep_scale), y = x · mask.
 void dropout_mask_apply(float* u, float p, float keep_scale, const float* x, float* y, std::int64_t n);

@@ -426,5 +426,17 @@ TEST(KeyReference, ListsEveryKeyOnce) {
   EXPECT_NE(md.find("| `split.foldin` | a number in (0, 1) | `0.2` |"), std::string::npos) << md;
 }
 
+TEST(KeyReference, DocsFileIsCurrent) {
+  // docs/sweep-keys.md is this generator's output; ADVX_UPDATE_DOCS=1 rewrites it.
+  const auto path = kSource / "docs/sweep-keys.md";
+  const std::string want = "# Sweep-file keys\n\nGenerated from the parser's schema (tests/config: KeyReference."
+                           "DocsFileIsCurrent checks it; `ADVX_UPDATE_DOCS=1 build/tests/config/test_sweep_file` "
+                           "rewrites it).\n\n" + sweep_key_reference_markdown();
+  if (std::getenv("ADVX_UPDATE_DOCS") != nullptr) std::ofstream(path) << want;
+  std::ifstream in(path);
+  const std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(have, want) << path << " is stale: rerun with ADVX_UPDATE_DOCS=1";
+}
+
 }  // namespace
 }  // namespace advx

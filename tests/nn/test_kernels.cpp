@@ -73,7 +73,7 @@ TEST(Kernels, SparseRowForwardAndBackwardMatchDenseLoops) {
   }
   const auto dy = random_values(cols, rng, -1, 1);
   std::vector<float> g(rows * cols, 0.0f);
-  kernels::sparse_row_backward(idx.data(), v.data(), 4, dy.data(), g.data(), cols);
+  kernels::sparse_row_backward(idx.data(), v.data(), 4, dy.data(), g.data(), cols, cols);
   for (std::int64_t r = 0; r < rows; ++r)
     for (std::int64_t o = 0; o < cols; ++o) {
       double want = 0;
@@ -81,6 +81,12 @@ TEST(Kernels, SparseRowForwardAndBackwardMatchDenseLoops) {
         if (idx[k] == r) want += v[k] * dy[o];
       EXPECT_NEAR(g[r * cols + o], want, 1e-6) << r << " " << o;
     }
+  // A column slice [5, 21) of the same matrix: only those columns change.
+  std::vector<float> slice(rows * cols, 0.0f);
+  kernels::sparse_row_backward(idx.data(), v.data(), 4, dy.data() + 5, slice.data() + 5, 16, cols);
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t o = 0; o < cols; ++o)
+      EXPECT_EQ(slice[r * cols + o], (o >= 5 && o < 21) ? g[r * cols + o] : 0.0f) << r << " " << o;
 }
 
 TEST(Kernels, AdamMatchesTheDoublePrecisionFormula) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "advx/nn/linear.h"
+#include "advx/nn/threads.h"
 #include "nn_test_util.h"
 
 namespace advx::nn {
@@ -129,6 +130,27 @@ TEST(SparseLinear, BackwardOverwritesAndChecksShapes) {
   wrong.cols = 8;
   EXPECT_THROW(layer.forward(wrong, y), std::invalid_argument);
   EXPECT_THROW(layer.backward_weights(x, Tensor(2, 5)), std::invalid_argument);
+}
+
+TEST(SparseLinear, GradientsAreBitIdenticalAtAnyThreadCount) {
+  // The scatter-add is split by output columns, never by batch rows, so each sum keeps its order.
+  const Shape shape{64, 300, 200, 0.05};
+  const SparseRows x = random_input(shape, 11);
+  Rng rng(12);
+  const Tensor dy = random_tensor(shape.batch, shape.out, rng);
+  SparseLinear layer(shape.in, shape.out);
+  std::vector<Tensor> weight_grads, bias_grads;
+  for (const int threads : {1, 2, 3}) {
+    set_num_threads(threads);
+    layer.backward_weights(x, dy);
+    weight_grads.push_back(layer.weight_grad());
+    bias_grads.push_back(layer.bias_grad());
+  }
+  set_num_threads(1);
+  EXPECT_EQ(weight_grads[0], weight_grads[1]);
+  EXPECT_EQ(weight_grads[0], weight_grads[2]);
+  EXPECT_EQ(bias_grads[0], bias_grads[1]);
+  EXPECT_EQ(bias_grads[0], bias_grads[2]);
 }
 
 }  // namespace
