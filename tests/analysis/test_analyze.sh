@@ -14,17 +14,8 @@ py=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-failures=0
-checks=0
-check() {  # check "what" command...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if ! "$@"; then
-    echo "FAIL: $what"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=../lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib.sh"
 
 "$advx" sweep "$demo" --out r.h5 --set train.epochs=3 --set attackers.epochs=3 --set data.users=600 \
   --set data.items=300 --set 'grid.adversaries.gender.lambda=[0, 100]' --set 'grid.adversaries.age.lambda=[0, 100]' \
@@ -175,5 +166,4 @@ ADVX_PLOT_SCRIPT=$tmp/none.py bad "missing plot script" "none.py: no such file" 
 mkdir -p "$tmp/nopy/h5py" && echo 'raise ImportError("h5py hidden by the test")' >"$tmp/nopy/h5py/__init__.py"
 PYTHONPATH=$tmp/nopy ADVX_PYTHON=/nonexistent bad "no python with h5py" "apt-get install python3-h5py python3-matplotlib" analyze r.h5 --plot p4
 
-echo "$checks checks, $failures failed"
-test "$failures" -eq 0
+finish

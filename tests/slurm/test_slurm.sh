@@ -28,17 +28,8 @@ sweeps=$tmp/sweeps      # the sweep files
 elsewhere=$tmp/elsewhere  # where sbatch is run from
 mkdir -p "$proj" "$sweeps" "$elsewhere"
 
-failures=0
-checks=0
-check() {  # check "what" command...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if ! "$@"; then
-    echo "FAIL: $what"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=../lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib.sh"
 
 cleanup() {
   if [[ -n ${SLURM_CONF:-} ]] && "$cluster_sh" status "$cluster" 2>/dev/null; then
@@ -89,7 +80,7 @@ grid:
 YAML
 }
 write_sweep "$sweeps/fast.yaml" slurm-fast 3 0 1 2
-write_sweep "$sweeps/slow.yaml" slurm-slow 1000 0 1 2  # ~5-10 s per trial: ~1 min on 2 ranks
+write_sweep "$sweeps/slow.yaml" slurm-slow 1000 0 1 2  # a few seconds per trial
 fast_trials=9
 slow_trials=9
 
@@ -233,10 +224,24 @@ finished_lines=$(grep -cE '^\[[0-9]+/[0-9]+\] (ok|diverged|failed) ' "$plog")
 check "each trial finished once across both runs ($finished_lines progress lines)" test "$finished_lines" -eq $slow_trials
 check "no checkpoint is left once every trial is done" test -z "$(ls -A "$proj/results/slow.h5.ckpt" 2>/dev/null)"
 # The same sweep without interruption (plain mpirun, same thread count) gives the same metrics.
-(cd "$proj" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-  mpirun -np 2 --bind-to none "$advx" sweep ../sweeps/slow.yaml --out results/slow-ref.h5 --threads 1 >"$tmp/ref.txt" 2>&1)
-check "the uninterrupted reference run exits 0" test $? -eq 0
+reference_run() {  # reference_run SWEEP OUT: an uninterrupted run under plain mpirun; prints its wall seconds
+  local t0=$SECONDS
+  (cd "$proj" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+    mpirun -np 2 --bind-to none "$advx" sweep "$1" --out "$2" --threads 1 >"$tmp/ref-$(basename "$2").txt" 2>&1) || return 1
+  echo $((SECONDS - t0))
+}
+slow_seconds=$(reference_run ../sweeps/slow.yaml results/slow-ref.h5)
+check "the uninterrupted reference run exits 0 (${slow_seconds:-?} s)" test -n "$slow_seconds"
 check "resumed trials give the metrics of an uninterrupted run" cmp -s <(rows "$proj/results/slow.h5") <(rows "$proj/results/slow-ref.h5")
+# A long sweep for 3b and 5, sized from the slow sweep's measured wall time so that it lasts ~80 s whatever
+# this machine's speed: Slurm may deliver the time-limit warning up to a minute early, so the sweep must
+# clearly outlast the limit, and in 3b no trial may finish in the second before USR1.
+long_epochs=$((1000 * 80 / (${slow_seconds:-10} > 0 ? ${slow_seconds:-10} : 1)))
+((long_epochs < 1000)) && long_epochs=1000
+write_sweep "$sweeps/long.yaml" slurm-long "$long_epochs" 0 1 2
+long_seconds=$(reference_run ../sweeps/long.yaml results/long-ref.h5)
+check "the long sweep's reference run exits 0 ($long_epochs epochs, ${long_seconds:-?} s)" test -n "$long_seconds"
+check "the long sweep outlasts the 1 min limit (${long_seconds:-?} s)" test "${long_seconds:-0}" -gt 60
 if [[ $failures -gt $failures_before ]]; then
   show_logs "$pjid"
   diff <(rows "$proj/results/slow.h5") <(rows "$proj/results/slow-ref.h5") | head -n 20
@@ -246,10 +251,10 @@ fi
 echo "== 3b. preemption before the first trial finishes"
 failures_before=$failures
 cd "$proj" || exit 1
-script=$("$advx" slurm ../sweeps/slow.yaml --out results/early.h5 --ranks 2 --time 00:20:00)
+script=$("$advx" slurm ../sweeps/long.yaml --out results/early.h5 --ranks 2 --time 00:20:00)
 cd "$elsewhere" || exit 1
 ejid=$(sbatch --parsable "$script")
-elog=$proj/results/logs/advx-slurm-slow-$ejid.log
+elog=$proj/results/logs/advx-slurm-long-$ejid.log
 check "the early-preempted sweep starts (within 60 s)" wait_for 60 grep -qs '^sweep ' "$elog"
 sleep 1
 scancel --signal=USR1 --batch "$ejid"
@@ -259,7 +264,7 @@ check "the job preempted before its first trial completes" test $ok -eq 1
 check "it resumed trials from a checkpoint epoch > 0" \
   grep -qE 'resumed trial [0-9a-f]+( \([^)]*\))? from checkpoint epoch [1-9][0-9]*' "$elog"
 check "every trial is in the file" test "$(trial_count "$proj/results/early.h5")" -eq $slow_trials
-check "same metrics as an uninterrupted run" cmp -s <(rows "$proj/results/early.h5") <(rows "$proj/results/slow-ref.h5")
+check "same metrics as an uninterrupted run" cmp -s <(rows "$proj/results/early.h5") <(rows "$proj/results/long-ref.h5")
 [[ $failures -gt $failures_before ]] && show_logs "$ejid"
 
 # ---- 4. A plain scancel (SIGTERM to every process of the job) cancels for good; resubmitting resumes.
@@ -291,12 +296,12 @@ check "SIGTERM checkpointed: the resubmitted job resumes from a checkpoint epoch
 echo "== 5. time limit (1 min) shorter than the sweep"
 failures_before=$failures
 cd "$proj" || exit 1
-script=$("$advx" slurm ../sweeps/slow.yaml --out results/limited.h5 --ranks 2 --time 00:01:00 --warn-seconds 30)
+script=$("$advx" slurm ../sweeps/long.yaml --out results/limited.h5 --ranks 2 --time 00:01:00 --warn-seconds 30)
 check "the script asks for a 1 minute limit and USR1 30 s before" \
   grep -qzE -- '--time=00:01:00.*--signal=B:USR1@30' "$script"
 cd "$elsewhere" || exit 1
 ljid=$(sbatch --parsable "$script")
-if wait_job "$ljid" 480; then ok=1; else ok=0; fi
+if wait_job "$ljid" 600; then ok=1; else ok=0; fi
 check "the time-limited job completes" test $ok -eq 1
 llog=$(ls "$proj"/results/logs/*-"$ljid".log 2>/dev/null | head -n 1)
 restarts=$(scontrol show job "$ljid" | sed -n 's/.*Restarts=\([0-9]\+\).*/\1/p')
@@ -308,9 +313,8 @@ check "no duplicate rows in the time-limited file" test "$(duplicates "$proj/res
 finished_lines=$(grep -cE '^\[[0-9]+/[0-9]+\] (ok|diverged|failed) ' "$llog")
 check "each trial finished once across all runs ($finished_lines progress lines)" test "$finished_lines" -eq $slow_trials
 check "the time-limited runs give the metrics of an uninterrupted run" \
-  cmp -s <(rows "$proj/results/limited.h5") <(rows "$proj/results/slow-ref.h5")
+  cmp -s <(rows "$proj/results/limited.h5") <(rows "$proj/results/long-ref.h5")
 check "the job was never killed at the limit" bash -c "! grep -q 'DUE TO TIME LIMIT' '$llog'"
 [[ $failures -gt $failures_before ]] && show_logs "$ljid"
 
-echo "$((checks - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

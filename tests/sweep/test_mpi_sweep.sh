@@ -14,17 +14,8 @@ tmp=$(mktemp -d)
 trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-failures=0
-checks=0
-check() {  # check "what" command...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if ! "$@"; then
-    echo "FAIL: $what"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=../lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lib.sh"
 
 write_sweep() {  # write_sweep FILE EPOCHS
   cat >"$1" <<YAML
@@ -192,5 +183,4 @@ PY
 sed -i "s#results/demo.h5#r2.h5#" recipe.py
 check "SCHEMA.md recipe runs with h5py/pandas" /usr/bin/python3 recipe.py
 
-echo "$((checks - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish
