@@ -1,5 +1,6 @@
 # Shared helpers of the shell test suites (tests/*/test_*.sh): source it, run checks, end with `finish`.
-#   check "what" command...   runs the command; a non-zero exit counts as a failure named "what"
+#   check "what" command...   runs the command; a non-zero exit counts as a failure named "what" (and
+#                             check returns 1, so `check ... || show_the_log` can add context)
 #   finish                    prints the tally and returns non-zero if anything failed
 failures=0
 checks=0
@@ -11,6 +12,7 @@ check() {
   if ! "$@"; then
     echo "FAIL: $what"
     failures=$((failures + 1))
+    return 1
   fi
 }
 

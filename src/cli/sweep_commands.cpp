@@ -96,7 +96,11 @@ int run_sweep_command(const SweepArgs& a) {
       if (s.stopped)
         std::cout << fmt::format("trials in flight were checkpointed under {}; rerun the same command to resume\n",
                                  checkpoint_dir(a.out).string());
+      std::cout.flush();
     }
+    // No rank exits before rank 0 has printed its summary: mpirun kills the whole job as soon as one
+    // rank exits non-zero (128 + signal after a stop), which could cut the summary off.
+    world.barrier();
     return s.stopped ? 128 + g_stop_signal.load() : (s.failed > 0 ? 1 : 0);
   } catch (const InputError& e) {
     // Every rank raises the same input error (same file, same plan): report it once, exit 2 everywhere.

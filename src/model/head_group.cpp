@@ -1,5 +1,6 @@
 #include "advx/model/head_group.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "advx/nn/activations.h"
@@ -10,97 +11,126 @@
 
 namespace advx {
 
+namespace {
+// Copies `src` into rows [first, first + src.rows()) of `dst` (same width).
+void put_rows(const nn::Tensor& src, nn::Tensor& dst, std::int64_t first) {
+  std::copy(src.values().begin(), src.values().end(), dst.row(first).begin());
+}
+}  // namespace
+
 HeadGroup::HeadGroup(nn::Engine& engine, std::int32_t in, std::int32_t outputs, bool categorical,
                      const HeadConfig& config, std::vector<float> class_weights, Rng& init_rng)
-    : categorical_(categorical), outputs_(outputs), config_(config), class_weights_(std::move(class_weights)) {
+    : categorical_(categorical),
+      outputs_(outputs),
+      heads_(config.heads),
+      config_(config),
+      class_weights_(std::move(class_weights)) {
   if (config.heads < 1) throw std::invalid_argument("HeadGroup: heads must be ≥ 1");
-  heads_.resize(static_cast<std::size_t>(config.heads));
-  for (auto& head : heads_) {
-    std::int64_t prev = in;
-    std::vector<std::int64_t> sizes(config.hidden.begin(), config.hidden.end());
-    sizes.push_back(outputs);
-    for (auto size : sizes) {
-      head.layers.emplace_back(engine, prev, size);
-      nn::init_torch_default(head.layers.back().weight(), prev, init_rng);
-      nn::init_torch_default(head.layers.back().bias(), prev, init_rng);
-      prev = size;
-    }
-    head.pre.resize(config.hidden.size());
-    head.act.resize(config.hidden.size());
+  std::vector<std::int64_t> sizes(config.hidden.begin(), config.hidden.end());
+  sizes.push_back(outputs);
+  std::int64_t prev = in;
+  for (const auto size : sizes) {
+    layers_.emplace_back(engine, prev, size, heads_);
+    prev = size;
   }
+  // Initialise head by head, layer by layer, weight then bias: the draw order of separate per-head
+  // layers, so a seed gives the same initial heads however they are stored.
+  for (std::int32_t h = 0; h < heads_; ++h) {
+    prev = in;
+    for (auto& layer : layers_) {
+      const std::int64_t out = layer.out_features();
+      nn::Tensor w(out, prev), b(1, out);
+      nn::init_torch_default(w, prev, init_rng);
+      nn::init_torch_default(b, prev, init_rng);
+      put_rows(w, layer.weight(), h * out);
+      put_rows(b, layer.bias(), h);
+      prev = out;
+    }
+  }
+  pre_.resize(config.hidden.size());
+  act_.resize(config.hidden.size());
 }
 
 void HeadGroup::forward(const nn::Tensor& z, nn::Mode mode, Rng* rng) {
   const bool drop = mode == nn::Mode::train && config_.dropout > 0.0f;
-  for (auto& head : heads_) {
-    // The layer-0 input is kept per head (dropped, or a copy of z) because backward_weights needs it
-    // and the caller's z may change before backward.
-    if (drop) {
-      nn::dropout_forward(z, config_.dropout, *rng, head.input, head.mask);
-    } else {
-      head.input = z;
-      head.mask = nn::Tensor();  // empty mask: no dropout to undo in backward
+  batch_ = z.rows();
+  // Layer 0's input, stacked: each head's own dropout draw of z (head by head, so the masks are those
+  // of separate heads), or z repeated. Kept because backward_weights needs it and the caller's z may
+  // change before backward.
+  input_.resize(heads_ * batch_, z.cols());
+  if (drop) {
+    mask_.resize(heads_ * batch_, z.cols());
+    for (std::int32_t h = 0; h < heads_; ++h) {
+      nn::dropout_forward(z, config_.dropout, *rng, head_input_, head_mask_);
+      put_rows(head_input_, input_, h * batch_);
+      put_rows(head_mask_, mask_, h * batch_);
     }
-    const nn::Tensor* x = &head.input;
-    for (std::size_t l = 0; l + 1 < head.layers.size(); ++l) {
-      head.layers[l].forward(*x, head.pre[l], mode);
-      if (config_.activation == Activation::kReLU)
-        nn::relu_forward(head.pre[l], head.act[l]);
-      else
-        nn::sigmoid_forward(head.pre[l], head.act[l]);
-      x = &head.act[l];
-    }
-    head.layers.back().forward(*x, head.out, mode);
+  } else {
+    for (std::int32_t h = 0; h < heads_; ++h) put_rows(z, input_, h * batch_);
+    mask_ = nn::Tensor();  // empty mask: no dropout to undo in backward
   }
+  const nn::Tensor* x = &input_;
+  for (std::size_t l = 0; l + 1 < layers_.size(); ++l) {
+    layers_[l].forward(*x, pre_[l], mode);
+    if (config_.activation == Activation::kReLU)
+      nn::relu_forward(pre_[l], act_[l]);
+    else
+      nn::sigmoid_forward(pre_[l], act_[l]);
+    x = &act_[l];
+  }
+  layers_.back().forward(*x, out_, mode);
 }
 
 double HeadGroup::loss(const HeadTargets& targets, bool backward, float scale, nn::Tensor* dz) {
-  double total = 0.0;
-  const float head_scale = scale / static_cast<float>(heads_.size());
-  for (std::size_t h = 0; h < heads_.size(); ++h) {
-    auto& head = heads_[h];
-    nn::Tensor* dout = backward ? &head.dout : nullptr;
-    total += categorical_ ? nn::weighted_cross_entropy(head.out, targets.labels, class_weights_, dout)
-                          : nn::mse(head.out, targets.values, dout);
-    if (!backward) continue;
-    nn::scale(head.dout, head_scale);
-    backward_head(head, dz_head_);
-    if (h == 0)
-      *dz = dz_head_;
-    else
-      nn::axpy(1.0f, dz_head_, *dz);
-  }
-  return total / static_cast<double>(heads_.size());
-}
+  // The targets once per head; the stacked loss is then the mean of the heads' losses (see the header).
+  const auto tile = [&](const auto& one, auto& many) {
+    many.resize(one.size() * static_cast<std::size_t>(heads_));
+    for (std::int32_t h = 0; h < heads_; ++h)
+      std::copy(one.begin(), one.end(), many.begin() + static_cast<std::ptrdiff_t>(h * one.size()));
+  };
+  tile(targets.labels, tiled_.labels);
+  tile(targets.values, tiled_.values);
+  nn::Tensor* dout = backward ? &dout_ : nullptr;
+  const double mean = categorical_ ? nn::weighted_cross_entropy(out_, tiled_.labels, class_weights_, dout)
+                                   : nn::mse(out_, tiled_.values, dout);
+  if (!backward) return mean;
 
-void HeadGroup::backward_head(Head& head, nn::Tensor& dz_head) {
-  // `dy` is the gradient w.r.t. the current layer's output; two scratch tensors alternate as dx.
-  const nn::Tensor* dy = &head.dout;
-  for (std::size_t l = head.layers.size(); l-- > 0;) {
-    head.layers[l].backward_weights(l > 0 ? head.act[l - 1] : head.input, *dy);
+  // Back through the layers; `dy` is the gradient w.r.t. the current layer's output and two scratch
+  // tensors alternate as dx.
+  nn::scale(dout_, scale);
+  nn::Tensor* dy = &dout_;
+  for (std::size_t l = layers_.size(); l-- > 0;) {
+    layers_[l].backward_weights(l > 0 ? act_[l - 1] : input_, *dy);
     nn::Tensor& dx = (dy == &scratch_a_) ? scratch_b_ : scratch_a_;
-    head.layers[l].backward_data(*dy, dx);
+    layers_[l].backward_data(*dy, dx);
     if (l > 0) {
       if (config_.activation == Activation::kReLU)
-        nn::relu_backward(head.pre[l - 1], dx, dx);
+        nn::relu_backward(pre_[l - 1], dx, dx);
       else
-        nn::sigmoid_backward(head.act[l - 1], dx, dx);
+        nn::sigmoid_backward(act_[l - 1], dx, dx);
     }
     dy = &dx;
   }
-  if (head.mask.empty())
-    dz_head = *dy;
-  else
-    nn::dropout_backward(head.mask, *dy, dz_head);
+  nn::Tensor& dinput = *dy;  // one of the scratch tensors
+  if (!mask_.empty()) nn::dropout_backward(mask_, dinput, dinput);
+  // dz = Σ_h (head h's block of d input).
+  const std::int64_t width = dinput.cols();
+  dz->resize(batch_, width);
+  std::copy(dinput.values().begin(), dinput.values().begin() + batch_ * width, dz->values().begin());
+  for (std::int32_t h = 1; h < heads_; ++h) {
+    const float* src = dinput.row(h * batch_).data();
+    float* dst = dz->data();
+    for (std::int64_t i = 0; i < batch_ * width; ++i) dst[i] += src[i];
+  }
+  return mean;
 }
 
 std::vector<nn::ParamRef> HeadGroup::params() {
   std::vector<nn::ParamRef> out;
-  for (auto& head : heads_)
-    for (auto& layer : head.layers) {
-      out.push_back({&layer.weight(), &layer.weight_grad()});
-      out.push_back({&layer.bias(), &layer.bias_grad()});
-    }
+  for (auto& layer : layers_) {
+    out.push_back({&layer.weight(), &layer.weight_grad()});
+    out.push_back({&layer.bias(), &layer.bias_grad()});
+  }
   return out;
 }
 

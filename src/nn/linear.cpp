@@ -1,6 +1,6 @@
 #include "advx/nn/linear.h"
 
-#include <unordered_map>
+#include <algorithm>
 
 #include "check.h"
 
@@ -8,130 +8,134 @@ namespace advx::nn {
 
 namespace {
 using dt = dnnl::memory::data_type;
-using tag = dnnl::memory::format_tag;
+using dims = dnnl::memory::dims;
 
 // oneDNN reads but never writes inputs; its memory API takes a non-const handle.
 void* handle(const Tensor& t) { return const_cast<float*>(t.data()); }
 void* handle(Tensor& t) { return t.data(); }
+
+// A plain f32 3-D descriptor {batch, r, c} with explicit strides (a transposed view is strides only).
+dnnl::memory::desc md(std::int64_t batch, std::int64_t r, std::int64_t c, std::int64_t sb, std::int64_t sr,
+                      std::int64_t sc) {
+  return {dims{batch, r, c}, dt::f32, dims{sb, sr, sc}};
+}
 }  // namespace
 
-Linear::Linear(Engine& engine, std::int64_t in_features, std::int64_t out_features)
-    : engine_(&engine),
-      in_(in_features),
-      out_(out_features),
-      weight_(out_features, in_features),
-      bias_(1, out_features),
-      weight_grad_(out_features, in_features),
-      bias_grad_(1, out_features) {
-  detail::require(in_features > 0 && out_features > 0, "Linear: sizes must be positive, got {} -> {}",
-                  in_features, out_features);
+Linear::Linear(Engine& engine, std::int64_t in_features, std::int64_t out_features, std::int64_t count)
+    : engine_(&engine), in_(in_features), out_(out_features), count_(count) {
+  detail::require(in_features > 0 && out_features > 0 && count > 0,
+                  "Linear: sizes must be positive, got {} -> {} (×{})", in_features, out_features, count);
+  weight_ = Tensor(count * out_features, in_features);
+  bias_ = Tensor(count, out_features);
+  weight_grad_ = Tensor(count * out_features, in_features);
+  bias_grad_ = Tensor(count, out_features);
+}
+
+std::int64_t Linear::rows_per_head(const Tensor& t, std::int64_t cols, const char* what) const {
+  detail::require(t.cols() == cols && t.rows() % count_ == 0, "Linear: {} is [{} x {}], expected [{}·rows x {}]",
+                  what, t.rows(), t.cols(), count_, cols);
+  return t.rows() / count_;
 }
 
 Linear::Primitives& Linear::primitives_for(std::int64_t rows) {
   const auto it = cache_.find(rows);
   if (it != cache_.end()) return it->second;
-
-  const dnnl::memory::desc src_md({rows, in_}, dt::f32, tag::nc);
-  const dnnl::memory::desc weights_md({out_, in_}, dt::f32, tag::oi);
-  const dnnl::memory::desc bias_md({out_}, dt::f32, tag::x);
-  const dnnl::memory::desc dst_md({rows, out_}, dt::f32, tag::nc);
   const auto& eng = engine_->engine();
+  const std::int64_t n = count_, in = in_, out = out_;
+
+  const auto x_md = md(n, rows, in, rows * in, in, 1);
+  const auto y_md = md(n, rows, out, rows * out, out, 1);
+  const auto w_md = md(n, out, in, out * in, in, 1);       // W as stored, [out × in] per head
+  const auto w_t_md = md(n, in, out, out * in, 1, in);     // the same buffer read as Wᵀ
+  const auto dy_t_md = md(n, out, rows, rows * out, 1, out);  // dy read transposed
+  const auto bias_md = md(1, 1, out, out, out, 1);
+  // One bias row broadcast over the rows is fused into the forward matmul; a per-head bias {n, 1, out}
+  // sends oneDNN 2.6 to its reference matmul (≈ 100× slower at the heads' shapes), so with several
+  // heads the bias is added after the product instead.
+  const bool fused_bias = n == 1;
+  const auto matmul = [&](const dnnl::memory::desc& a, const dnnl::memory::desc& b, const dnnl::memory::desc& c,
+                          bool bias) {
+    return dnnl::matmul(
+        dnnl::matmul::primitive_desc(bias ? dnnl::matmul::desc(a, b, bias_md, c) : dnnl::matmul::desc(a, b, c), eng));
+  };
+  const auto memory = [&](const dnnl::memory::desc& d) { return dnnl::memory(d, eng, DNNL_MEMORY_NONE); };
 
   Primitives p;
-  // The training forward descriptor is always built: the backward descriptors take it as their hint.
-  p.train_pd = dnnl::inner_product_forward::primitive_desc(
-      dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_training, src_md, weights_md, bias_md,
-                                        dst_md),
-      eng);
-  p.src = dnnl::memory(src_md, eng, DNNL_MEMORY_NONE);
-  p.weights = dnnl::memory(weights_md, eng, DNNL_MEMORY_NONE);
-  p.bias = dnnl::memory(bias_md, eng, DNNL_MEMORY_NONE);
-  p.dst = dnnl::memory(dst_md, eng, DNNL_MEMORY_NONE);
+  p.forward = matmul(x_md, w_t_md, y_md, fused_bias);      // y  = x·Wᵀ (+ b)
+  p.backward_data = matmul(y_md, w_md, x_md, false);       // dx = dy·W
+  p.backward_weights = matmul(dy_t_md, x_md, w_md, false);  // dW = dyᵀ·x
+  p.x = memory(x_md);
+  p.y = memory(y_md);
+  p.w = memory(w_md);
+  p.w_t = memory(w_t_md);
+  p.dy_t = memory(dy_t_md);
+  if (fused_bias) p.bias = memory(bias_md);
   return cache_.emplace(rows, std::move(p)).first->second;
 }
 
-void Linear::forward(const Tensor& x, Tensor& y, Mode mode) {
-  detail::require(x.cols() == in_, "Linear::forward: input has {} columns, layer expects {}", x.cols(), in_);
-  const std::int64_t rows = x.rows();
-  y.resize(rows, out_);
+void Linear::forward(const Tensor& x, Tensor& y, Mode /*mode*/) {
+  const std::int64_t rows = rows_per_head(x, in_, "the forward input x");
+  y.resize(x.rows(), out_);
   if (rows == 0) return;
   Primitives& p = primitives_for(rows);
-
-  dnnl::inner_product_forward* prim = nullptr;
-  if (mode == Mode::train) {
-    if (!p.forward_train) p.forward_train = dnnl::inner_product_forward(p.train_pd);
-    prim = &p.forward_train;
-  } else {
-    if (!p.forward_infer) {
-      const dnnl::inner_product_forward::primitive_desc pd(
-          dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_inference, p.src.get_desc(),
-                                            p.weights.get_desc(), p.bias.get_desc(), p.dst.get_desc()),
-          engine_->engine());
-      p.forward_infer = dnnl::inner_product_forward(pd);
-    }
-    prim = &p.forward_infer;
+  p.x.set_data_handle(handle(x));
+  p.w_t.set_data_handle(handle(weight_));
+  p.y.set_data_handle(handle(y));
+  if (p.bias) {
+    p.bias.set_data_handle(handle(bias_));
+    p.forward.execute(engine_->stream(),
+                      {{DNNL_ARG_SRC, p.x}, {DNNL_ARG_WEIGHTS, p.w_t}, {DNNL_ARG_BIAS, p.bias}, {DNNL_ARG_DST, p.y}});
+    engine_->stream().wait();
+    return;
   }
-  p.src.set_data_handle(handle(x));
-  p.weights.set_data_handle(handle(weight_));
-  p.bias.set_data_handle(handle(bias_));
-  p.dst.set_data_handle(handle(y));
-  prim->execute(engine_->stream(), {{DNNL_ARG_SRC, p.src},
-                                    {DNNL_ARG_WEIGHTS, p.weights},
-                                    {DNNL_ARG_BIAS, p.bias},
-                                    {DNNL_ARG_DST, p.dst}});
+  p.forward.execute(engine_->stream(), {{DNNL_ARG_SRC, p.x}, {DNNL_ARG_WEIGHTS, p.w_t}, {DNNL_ARG_DST, p.y}});
   engine_->stream().wait();
+  for (std::int64_t h = 0; h < count_; ++h) {
+    const float* b = bias_.row(h).data();
+    for (std::int64_t r = 0; r < rows; ++r) {
+      float* yr = y.row(h * rows + r).data();
+      for (std::int64_t c = 0; c < out_; ++c) yr[c] += b[c];
+    }
+  }
 }
 
 void Linear::backward_data(const Tensor& dy, Tensor& dx) {
-  detail::require(dy.cols() == out_, "Linear::backward_data: dy has {} columns, layer outputs {}", dy.cols(),
-                  out_);
-  const std::int64_t rows = dy.rows();
-  dx.resize(rows, in_);
+  const std::int64_t rows = rows_per_head(dy, out_, "backward_data's dy");
+  dx.resize(dy.rows(), in_);
   if (rows == 0) return;
   Primitives& p = primitives_for(rows);
-  if (!p.backward_data) {
-    const dnnl::inner_product_backward_data::primitive_desc pd(
-        dnnl::inner_product_backward_data::desc(p.src.get_desc(), p.weights.get_desc(), p.dst.get_desc()),
-        engine_->engine(), p.train_pd);
-    p.backward_data = dnnl::inner_product_backward_data(pd);
-  }
-  // The cached memory objects double as diff_* memories: the layouts are the same plain ones.
-  p.dst.set_data_handle(handle(dy));
-  p.weights.set_data_handle(handle(weight_));
-  p.src.set_data_handle(handle(dx));
-  p.backward_data.execute(engine_->stream(), {{DNNL_ARG_DIFF_DST, p.dst},
-                                               {DNNL_ARG_WEIGHTS, p.weights},
-                                               {DNNL_ARG_DIFF_SRC, p.src}});
+  p.y.set_data_handle(handle(dy));
+  p.w.set_data_handle(handle(weight_));
+  p.x.set_data_handle(handle(dx));
+  p.backward_data.execute(engine_->stream(), {{DNNL_ARG_SRC, p.y}, {DNNL_ARG_WEIGHTS, p.w}, {DNNL_ARG_DST, p.x}});
   engine_->stream().wait();
 }
 
 void Linear::backward_weights(const Tensor& x, const Tensor& dy) {
-  detail::require(x.cols() == in_ && dy.cols() == out_ && x.rows() == dy.rows(),
-                  "Linear::backward_weights: x [{} x {}] and dy [{} x {}] do not fit a {} -> {} layer",
-                  x.rows(), x.cols(), dy.rows(), dy.cols(), in_, out_);
-  const std::int64_t rows = x.rows();
+  const std::int64_t rows = rows_per_head(x, in_, "backward_weights' x");
+  detail::require(rows_per_head(dy, out_, "backward_weights' dy") == rows,
+                  "Linear::backward_weights: x has {} rows, dy {}", x.rows(), dy.rows());
   if (rows == 0) {
     weight_grad_.zero();
     bias_grad_.zero();
     return;
   }
   Primitives& p = primitives_for(rows);
-  if (!p.backward_weights) {
-    const dnnl::inner_product_backward_weights::primitive_desc pd(
-        dnnl::inner_product_backward_weights::desc(p.src.get_desc(), p.weights.get_desc(),
-                                                   p.bias.get_desc(), p.dst.get_desc()),
-        engine_->engine(), p.train_pd);
-    p.backward_weights = dnnl::inner_product_backward_weights(pd);
-  }
-  p.src.set_data_handle(handle(x));
-  p.dst.set_data_handle(handle(dy));
-  p.weights.set_data_handle(handle(weight_grad_));
-  p.bias.set_data_handle(handle(bias_grad_));
-  p.backward_weights.execute(engine_->stream(), {{DNNL_ARG_SRC, p.src},
-                                                  {DNNL_ARG_DIFF_DST, p.dst},
-                                                  {DNNL_ARG_DIFF_WEIGHTS, p.weights},
-                                                  {DNNL_ARG_DIFF_BIAS, p.bias}});
+  p.dy_t.set_data_handle(handle(dy));
+  p.x.set_data_handle(handle(x));
+  p.w.set_data_handle(handle(weight_grad_));
+  p.backward_weights.execute(engine_->stream(),
+                             {{DNNL_ARG_SRC, p.dy_t}, {DNNL_ARG_WEIGHTS, p.x}, {DNNL_ARG_DST, p.w}});
   engine_->stream().wait();
+  // db_h = Σ_rows dy_h, in row order (matmul has no bias-gradient output; O(rows·out), vectorised).
+  for (std::int64_t h = 0; h < count_; ++h) {
+    float* db = bias_grad_.row(h).data();
+    std::fill(db, db + out_, 0.0f);
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const float* d = dy.row(h * rows + r).data();
+      for (std::int64_t c = 0; c < out_; ++c) db[c] += d[c];
+    }
+  }
 }
 
 }  // namespace advx::nn

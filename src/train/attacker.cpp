@@ -75,7 +75,7 @@ std::map<std::string, double> run_attackers(nn::Engine& engine, const nn::Tensor
   for (std::size_t a = 0; a < heads.size(); ++a) {
     const auto& attr = attributes[a];
     heads[a].forward(test_mu, nn::Mode::eval, nullptr);
-    const nn::Tensor& pred = heads[a].output(0);
+    const nn::Tensor& pred = heads[a].outputs_stacked();  // one head: [test users × classes]
     const HeadTargets test = attr.of_rows(test_rows);
     if (attr.categorical) {
       const auto y_pred = argmax_rows(pred.values(), static_cast<std::int32_t>(pred.rows()), attr.classes);

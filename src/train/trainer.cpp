@@ -136,7 +136,10 @@ class Reader {
   std::string path_;
 };
 
-constexpr std::uint64_t kCheckpointMagic = 0x31544B4358564441ULL;  // "ADVXCKT1"
+// "ADVXCKT2". Format 2 stores each adversary group's heads stacked per layer (model/head_group.h);
+// format 1 ("ADVXCKT1") stored them head by head and is refused with a clear message.
+constexpr std::uint64_t kCheckpointMagic = 0x32544B4358564441ULL;
+constexpr std::uint64_t kCheckpointMagicV1 = 0x31544B4358564441ULL;
 
 }  // namespace
 
@@ -407,7 +410,11 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open checkpoint", path.string()));
   Reader r(in, path.string());
-  if (r.pod<std::uint64_t>() != kCheckpointMagic) throw InputError(fmt::format("{}: not an advx checkpoint", path.string()));
+  const auto magic = r.pod<std::uint64_t>();
+  if (magic == kCheckpointMagicV1)
+    throw InputError(fmt::format("{}: checkpoint of an older advx (format 1); delete it to restart the trial",
+                                 path.string()));
+  if (magic != kCheckpointMagic) throw InputError(fmt::format("{}: not an advx checkpoint", path.string()));
   if (r.pod<std::uint64_t>() != m.config.seed || r.pod<std::int64_t>() != static_cast<std::int64_t>(m.split.items.size()))
     throw InputError(fmt::format("{}: checkpoint belongs to another trial (seed or item count differ)", path.string()));
   m.epoch = r.pod<std::int32_t>();

@@ -88,7 +88,7 @@ void check_gradients(std::vector<std::int32_t> hidden, double lambda_g, double l
                lambda_a * cfg.adversaries[1].loss_weight * l.adversary[1];
       };
     if (index_in_all < rec.size()) return [](const auto& l) { return l.vae; };
-    const std::size_t per_gender = 2 * 2 * 2;  // 2 heads × 2 layers × (W, b)
+    const std::size_t per_gender = 2 * 2;  // 2 layers (the heads stacked per layer) × (W, b)
     const bool gender = index_in_all - rec.size() < per_gender;
     const std::size_t g = gender ? 0 : 1;
     return [&, g](const auto& l) { return cfg.adversaries[g].loss_weight * l.adversary[g]; };

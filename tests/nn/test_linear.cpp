@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -124,18 +125,20 @@ TEST(Linear, TwoRowCountsThroughOneLayerUseTwoCachedPrimitiveSets) {
 }
 
 TEST(Linear, BackwardWeightsOverwritesRatherThanAccumulates) {
-  Engine engine;
-  Rng rng(6);
-  Linear layer(engine, 4, 3);
-  layer.weight() = random_tensor(3, 4, rng);
-  const Tensor x = random_tensor(2, 4, rng);
-  const Tensor dy = random_tensor(2, 3, rng);
-  layer.backward_weights(x, dy);
-  const Tensor first = layer.weight_grad();
-  const Tensor first_b = layer.bias_grad();
-  layer.backward_weights(x, dy);
-  EXPECT_EQ(layer.weight_grad(), first);
-  EXPECT_EQ(layer.bias_grad(), first_b);
+  for (const std::int64_t count : {1, 2}) {  // fused bias (one layer) and the stacked bias sum
+    Engine engine;
+    Rng rng(6);
+    Linear layer(engine, 4, 3, count);
+    layer.weight() = random_tensor(3 * count, 4, rng);
+    const Tensor x = random_tensor(2 * count, 4, rng);
+    const Tensor dy = random_tensor(2 * count, 3, rng);
+    layer.backward_weights(x, dy);
+    const Tensor first = layer.weight_grad();
+    const Tensor first_b = layer.bias_grad();
+    layer.backward_weights(x, dy);
+    EXPECT_EQ(layer.weight_grad(), first) << "count " << count;
+    EXPECT_EQ(layer.bias_grad(), first_b) << "count " << count;
+  }
 }
 
 TEST(Linear, GradientsMatchFiniteDifferences) {
@@ -190,6 +193,88 @@ TEST(Linear, MovedLayerKeepsWorking) {
     h.forward(x, y, Mode::train);
     EXPECT_TRUE(forward_close(y, x, h.weight(), h.bias(), Shape{4, 5, 2}));
   }
+}
+
+// ---- Stacked layers (count > 1): the heads of an adversary group.
+
+struct StackedShape {
+  std::int64_t count, rows, in, out;
+};
+
+// Double references per head block h (the layer is linear, so these are its exact gradients; the
+// model's finite-difference tests cover the heads end to end): y_h = x_h·W_hᵀ + b_h, dx_h = dy_h·W_h, dW_h = dy_hᵀ·x_h, db_h = Σ dy_h.
+struct StackedReference {
+  std::vector<double> y, dx, dw, db;
+};
+StackedReference stacked_reference(const Tensor& x, const Tensor& w, const Tensor& b, const Tensor& dy, const StackedShape& s) {
+  StackedReference r;
+  r.y.assign(static_cast<std::size_t>(s.count * s.rows * s.out), 0.0);
+  r.dx.assign(static_cast<std::size_t>(s.count * s.rows * s.in), 0.0);
+  r.dw.assign(static_cast<std::size_t>(s.count * s.out * s.in), 0.0);
+  r.db.assign(static_cast<std::size_t>(s.count * s.out), 0.0);
+  for (std::int64_t h = 0; h < s.count; ++h)
+    for (std::int64_t i = 0; i < s.rows; ++i) {
+      const std::int64_t row = h * s.rows + i;
+      for (std::int64_t o = 0; o < s.out; ++o) {
+        const std::int64_t wrow = h * s.out + o;
+        double acc = b(h, o);
+        const double g = dy(row, o);
+        r.db[static_cast<std::size_t>(h * s.out + o)] += g;
+        for (std::int64_t k = 0; k < s.in; ++k) {
+          acc += static_cast<double>(x(row, k)) * w(wrow, k);
+          r.dx[static_cast<std::size_t>(row * s.in + k)] += g * w(wrow, k);
+          r.dw[static_cast<std::size_t>(wrow * s.in + k)] += g * x(row, k);
+        }
+        r.y[static_cast<std::size_t>(row * s.out + o)] = acc;
+      }
+    }
+  return r;
+}
+
+class StackedLinearShapes : public ::testing::TestWithParam<StackedShape> {};
+
+TEST_P(StackedLinearShapes, EveryHeadBlockMatchesItsOwnDenseLayer) {
+  const StackedShape s = GetParam();
+  Engine engine;
+  Rng rng(17);
+  Linear layer(engine, s.in, s.out, s.count);
+  layer.weight() = random_tensor(s.count * s.out, s.in, rng);
+  layer.bias() = random_tensor(s.count, s.out, rng);
+  const Tensor x = random_tensor(s.count * s.rows, s.in, rng);
+  const Tensor dy = random_tensor(s.count * s.rows, s.out, rng);
+  const StackedReference ref = stacked_reference(x, layer.weight(), layer.bias(), dy, s);
+
+  // Sums of up to max(rows, in, out) products of magnitude ≤ 1.
+  const double atol = 2e-6 * static_cast<double>(std::max({s.rows, s.in, s.out}));
+  Tensor y;
+  layer.forward(x, y, Mode::train);
+  ASSERT_EQ(y.rows(), s.count * s.rows);
+  ASSERT_EQ(y.cols(), s.out);
+  EXPECT_TRUE(all_close(y, ref.y, 1e-5, atol));
+  Tensor dx;
+  layer.backward_data(dy, dx);
+  ASSERT_EQ(dx.rows(), s.count * s.rows);
+  ASSERT_EQ(dx.cols(), s.in);
+  EXPECT_TRUE(all_close(dx, ref.dx, 1e-5, atol));
+  layer.backward_weights(x, dy);
+  EXPECT_TRUE(all_close(layer.weight_grad(), ref.dw, 1e-5, atol));
+  EXPECT_TRUE(all_close(layer.bias_grad(), ref.db, 1e-5, atol));
+}
+
+// The adversary shapes (REFERENCE §3: 10 heads, latent 100 → 5 → 2 or 1; batches of 64 and a short last
+// one), a single head, and odd sizes.
+INSTANTIATE_TEST_SUITE_P(Table, StackedLinearShapes,
+                         ::testing::Values(StackedShape{1, 1, 1, 1}, StackedShape{1, 9, 7, 5}, StackedShape{3, 7, 4, 1},
+                                           StackedShape{10, 64, 100, 5}, StackedShape{10, 36, 5, 2}, StackedShape{10, 64, 5, 1},
+                                           StackedShape{4, 13, 33, 17}));
+
+TEST(Linear, StackedRejectsInputsThatAreNotWholeHeadBlocks) {
+  Engine engine;
+  Linear layer(engine, 4, 2, 3);
+  Tensor y;
+  EXPECT_THROW(layer.forward(Tensor(7, 4), y, Mode::train), std::invalid_argument);  // 7 rows for 3 heads
+  EXPECT_THROW(layer.forward(Tensor(6, 5), y, Mode::train), std::invalid_argument);  // wrong width
+  EXPECT_THROW(Linear(engine, 4, 2, 0), std::invalid_argument);
 }
 
 }  // namespace

@@ -3,6 +3,13 @@
 // attribute (REFERENCE §3) and the post-hoc attackers (§5, one head). Each head applies its own
 // dropout mask to the input (Q17), then [Linear → activation]* → Linear. Parameters use PyTorch's
 // default Linear init (Q9).
+//
+// The heads are independent but run together: their inputs, activations and outputs are stacked
+// head-major into one tensor ([heads·batch × width], head h's rows contiguous) and each layer depth is one
+// stacked nn::Linear (count = heads), so a training step costs a handful of oneDNN calls per group rather than a few per
+// head. Since every head sees the same targets, the mean of the heads' losses is the loss of the stacked
+// output against the targets repeated once per head (same per-head denominators), which is how it is
+// computed.
 
 #include <cstdint>
 #include <span>
@@ -37,9 +44,10 @@ class HeadGroup {
   /// also back-propagates `scale`·(that mean) into the heads' parameter gradients and writes
   /// d(scale·loss)/dz into `dz` (resized, overwritten: the sum over heads).
   double loss(const HeadTargets& targets, bool backward, float scale, nn::Tensor* dz);
-  /// Output of head h from the last forward: [batch × outputs].
-  [[nodiscard]] const nn::Tensor& output(std::int32_t h) const { return heads_[static_cast<std::size_t>(h)].out; }
-  [[nodiscard]] std::int32_t heads() const { return static_cast<std::int32_t>(heads_.size()); }
+  /// Outputs of every head from the last forward, stacked: [heads·batch × outputs], head h's rows at
+  /// h·batch .. h·batch + batch − 1 (with one head, simply [batch × outputs]).
+  [[nodiscard]] const nn::Tensor& outputs_stacked() const { return out_; }
+  [[nodiscard]] std::int32_t heads() const { return heads_; }
   [[nodiscard]] bool categorical() const { return categorical_; }
   [[nodiscard]] std::int32_t outputs() const { return outputs_; }
 
@@ -47,21 +55,19 @@ class HeadGroup {
   [[nodiscard]] std::vector<nn::ParamRef> params();
 
  private:
-  struct Head {
-    std::vector<nn::Linear> layers;
-    nn::Tensor mask, input;         // dropout mask and dropped input
-    std::vector<nn::Tensor> pre;    // pre-activations of the hidden layers
-    std::vector<nn::Tensor> act;    // activations of the hidden layers
-    nn::Tensor out, dout;
-  };
-  void backward_head(Head& head, nn::Tensor& dz_head);
-
   bool categorical_;
   std::int32_t outputs_;
+  std::int32_t heads_;
   HeadConfig config_;
   std::vector<float> class_weights_;
-  std::vector<Head> heads_;
-  nn::Tensor scratch_a_, scratch_b_, dz_head_;
+  std::vector<nn::Linear> layers_;         // one per depth: hidden layers, then the output layer
+  std::int64_t batch_ = 0;                 // rows per head in the last forward
+  nn::Tensor mask_, input_;                // stacked dropout masks and dropped inputs (layer 0's input)
+  std::vector<nn::Tensor> pre_, act_;      // stacked pre-activations and activations of the hidden layers
+  nn::Tensor out_, dout_;
+  nn::Tensor head_input_, head_mask_;      // one head's dropout draw, before stacking
+  nn::Tensor scratch_a_, scratch_b_;
+  HeadTargets tiled_;                      // the targets repeated once per head
 };
 
 }  // namespace advx
