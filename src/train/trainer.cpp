@@ -412,7 +412,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
   Reader r(in, path.string());
   const auto magic = r.pod<std::uint64_t>();
   if (magic == kCheckpointMagicV1)
-    throw InputError(fmt::format("{}: checkpoint of an older advx (format 1); delete it to restart the trial",
+    throw InputError(fmt::format("{}: checkpoint of an older advx (format 1), which this version cannot resume",
                                  path.string()));
   if (magic != kCheckpointMagic) throw InputError(fmt::format("{}: not an advx checkpoint", path.string()));
   if (r.pod<std::uint64_t>() != m.config.seed || r.pod<std::int64_t>() != static_cast<std::int64_t>(m.split.items.size()))

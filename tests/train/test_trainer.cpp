@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "advx/common/error.h"
@@ -124,6 +125,17 @@ TEST_F(TrainerTest, RejectsACheckpointOfAnotherTrial) {
   std::filesystem::resize_file(path, 100);
   Trainer same(config(2), *data_);
   EXPECT_THROW(same.load_checkpoint(path), InputError);
+  // A format-1 checkpoint (heads stored one by one) is named as such.
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.write("ADVXCKT1", 8);
+  }
+  try {
+    same.load_checkpoint(path);
+    ADD_FAILURE() << "a format-1 checkpoint was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("older advx (format 1)"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(TrainerTest, DivergenceIsAStatusNotACrash) {
