@@ -3,7 +3,7 @@
 //
 //   bench_sgemm_peak [--items 3706] [--batch 64] [--latent 100] [--threads 1] [--seconds 0.5]
 //
-// For each shape it times oneDNN inner_product (the primitive advx's nn::Linear uses) and matmul, and prints
+// For each shape it times oneDNN inner_product and matmul (the primitive advx's nn::Linear uses), and prints
 // GFLOP/s (2·M·N·K per call). Shapes (B = batch, L = latent, I = items):
 //   decoder forward         [B×L]·[L×I]      inner_product forward,          matmul
 //   decoder backward data   [B×I]·[I×L]      inner_product backward_data,    matmul
