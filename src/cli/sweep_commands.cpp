@@ -98,9 +98,11 @@ int run_sweep_command(const SweepArgs& a) {
                                  checkpoint_dir(a.out).string());
       std::cout.flush();
     }
-    // No rank exits before rank 0 has printed its summary: mpirun kills the whole job as soon as one
-    // rank exits non-zero (128 + signal after a stop), which could cut the summary off.
+    // No rank exits before rank 0 has printed its summary, and only rank 0 exits non-zero: mpirun tears
+    // the whole job down as soon as one rank exits non-zero (128 + signal after a stop, 1 after failed
+    // trials), which could cut rank 0's output off. mpirun still exits with rank 0's code.
     world.barrier();
+    if (world.rank() != 0) return 0;
     return s.stopped ? 128 + g_stop_signal.load() : (s.failed > 0 ? 1 : 0);
   } catch (const InputError& e) {
     // Every rank raises the same input error (same file, same plan): report it once, exit 2 everywhere.

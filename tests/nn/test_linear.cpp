@@ -125,7 +125,7 @@ TEST(Linear, TwoRowCountsThroughOneLayerUseTwoCachedPrimitiveSets) {
 }
 
 TEST(Linear, BackwardWeightsOverwritesRatherThanAccumulates) {
-  for (const std::int64_t count : {1, 2}) {  // fused bias (one layer) and the stacked bias sum
+  for (const std::int64_t count : {1, 2}) {  // one layer and stacked layers (per-head bias sums)
     Engine engine;
     Rng rng(6);
     Linear layer(engine, 4, 3, count);

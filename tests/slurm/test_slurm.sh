@@ -50,7 +50,7 @@ trap cleanup EXIT
 
 if ! "$cluster_sh" start "$cluster"; then
   echo "FAIL: the SLURM cluster does not start"
-  echo "0 passed, 1 failed"
+  echo "0 of 1 checks passed, 1 failed"
   exit 1
 fi
 # shellcheck source=/dev/null
@@ -224,24 +224,30 @@ finished_lines=$(grep -cE '^\[[0-9]+/[0-9]+\] (ok|diverged|failed) ' "$plog")
 check "each trial finished once across both runs ($finished_lines progress lines)" test "$finished_lines" -eq $slow_trials
 check "no checkpoint is left once every trial is done" test -z "$(ls -A "$proj/results/slow.h5.ckpt" 2>/dev/null)"
 # The same sweep without interruption (plain mpirun, same thread count) gives the same metrics.
-reference_run() {  # reference_run SWEEP OUT: an uninterrupted run under plain mpirun; prints its wall seconds
-  local t0=$SECONDS
+reference_run() {  # reference_run SWEEP OUT: an uninterrupted run under plain mpirun; prints its wall ms
+  local t0=${EPOCHREALTIME/./}
   (cd "$proj" && OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
     mpirun -np 2 --bind-to none "$advx" sweep "$1" --out "$2" --threads 1 >"$tmp/ref-$(basename "$2").txt" 2>&1) || return 1
-  echo $((SECONDS - t0))
+  echo $(((${EPOCHREALTIME/./} - t0) / 1000))
 }
-slow_seconds=$(reference_run ../sweeps/slow.yaml results/slow-ref.h5)
-check "the uninterrupted reference run exits 0 (${slow_seconds:-?} s)" test -n "$slow_seconds"
+slow_ms=$(reference_run ../sweeps/slow.yaml results/slow-ref.h5)
+check "the uninterrupted reference run exits 0 (${slow_ms:-?} ms)" test -n "$slow_ms"
 check "resumed trials give the metrics of an uninterrupted run" cmp -s <(rows "$proj/results/slow.h5") <(rows "$proj/results/slow-ref.h5")
-# A long sweep for 3b and 5, sized from the slow sweep's measured wall time so that it lasts ~80 s whatever
-# this machine's speed: Slurm may deliver the time-limit warning up to a minute early, so the sweep must
-# clearly outlast the limit, and in 3b no trial may finish in the second before USR1.
-long_epochs=$((1000 * 80 / (${slow_seconds:-10} > 0 ? ${slow_seconds:-10} : 1)))
+# A long sweep for 3b and 5, sized from this machine's measured speed so that it lasts ~90 s: Slurm may
+# deliver the time-limit warning up to a minute early, so the sweep must clearly outlast the 1 min limit,
+# and in 3b no trial may finish in the second before USR1. The slow sweep's wall time holds fixed costs
+# (mpirun start-up, data, attackers) besides its 1000 epochs; a 1-epoch run of it measures those.
+write_sweep "$sweeps/probe.yaml" slurm-probe 1 0 1 2
+probe_ms=$(reference_run ../sweeps/probe.yaml results/probe.h5)
+train_ms=$((${slow_ms:-10000} - ${probe_ms:-0}))
+((train_ms < 500)) && train_ms=500
+long_epochs=$((1000 * 90000 / train_ms))
 ((long_epochs < 1000)) && long_epochs=1000
 write_sweep "$sweeps/long.yaml" slurm-long "$long_epochs" 0 1 2
-long_seconds=$(reference_run ../sweeps/long.yaml results/long-ref.h5)
-check "the long sweep's reference run exits 0 ($long_epochs epochs, ${long_seconds:-?} s)" test -n "$long_seconds"
-check "the long sweep outlasts the 1 min limit (${long_seconds:-?} s)" test "${long_seconds:-0}" -gt 60
+long_ms=$(reference_run ../sweeps/long.yaml results/long-ref.h5)
+check "the long sweep's reference run exits 0 ($long_epochs epochs, ${long_ms:-?} ms; fixed costs ${probe_ms:-?} ms)" \
+  test -n "$long_ms"
+check "the long sweep outlasts the 1 min limit (${long_ms:-?} ms)" test "${long_ms:-0}" -gt 60000
 if [[ $failures -gt $failures_before ]]; then
   show_logs "$pjid"
   diff <(rows "$proj/results/slow.h5") <(rows "$proj/results/slow-ref.h5") | head -n 20

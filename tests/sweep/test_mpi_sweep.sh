@@ -36,7 +36,7 @@ grid:
 YAML
 }
 write_sweep fast.yaml 3
-write_sweep slow.yaml 150
+write_sweep slow.yaml 1000  # ≈ 2 s per trial: signals and kills land mid-sweep
 planned=9
 
 # Rows of a result file as sorted CSV without timing columns (the CSV has none: metrics only).

@@ -19,9 +19,9 @@
 // at 160–200 GFLOP/s on one thread against 120–170 for inner_product (bench_sgemm_peak), and inside a
 // training step — between the sparse encoder, the softmax and Adam — the inner_product backward passes
 // measured 0.6–0.9 ms per call against 0.3 ms for the same products as matmul (ONEDNN_VERBOSE). Why
-// stacked heads: 10 heads of a few units as separate layers are ≈ 120 primitive executions of a few
-// kFLOP per training step, where the per-call overhead (argument maps, stream wait, an OpenMP fork/join)
-// outweighs the arithmetic; stacked they are 6.
+// stacked heads: two groups of 10 heads of a few units as separate layers are ≈ 120 primitive executions
+// of a few kFLOP per training step, where the per-call overhead (argument maps, stream wait, an OpenMP
+// fork/join) outweighs the arithmetic; stacked they are 12 (6 per group).
 //
 // Primitive caching: oneDNN primitives are specialised to the batch row count, and an epoch has two
 // (full batches and the short last batch), evaluation a third (all validation users at once). The layer
