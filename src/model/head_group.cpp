@@ -60,11 +60,10 @@ void HeadGroup::forward(const nn::Tensor& z, nn::Mode mode, Rng* rng) {
   input_.resize(heads_ * batch_, z.cols());
   if (drop) {
     mask_.resize(heads_ * batch_, z.cols());
-    for (std::int32_t h = 0; h < heads_; ++h) {
-      nn::dropout_forward(z, config_.dropout, *rng, head_input_, head_mask_);
-      put_rows(head_input_, input_, h * batch_);
-      put_rows(head_mask_, mask_, h * batch_);
-    }
+    const auto block = static_cast<std::size_t>(z.size());
+    for (std::int32_t h = 0; h < heads_; ++h)
+      nn::dropout_forward(z.values(), config_.dropout, *rng, input_.values().subspan(h * block, block),
+                          mask_.values().subspan(h * block, block));
   } else {
     for (std::int32_t h = 0; h < heads_; ++h) put_rows(z, input_, h * batch_);
     mask_ = nn::Tensor();  // empty mask: no dropout to undo in backward

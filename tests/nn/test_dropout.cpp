@@ -63,6 +63,27 @@ TEST(Dropout, SameSeedSameMask) {
   EXPECT_NE(ma, mc);
 }
 
+TEST(Dropout, SpanFormWritesOneBlockOfAStackedTensorLikeTheTensorForm) {
+  Rng a(4), b(4);
+  Rng data(5);
+  Tensor x(3, 5);
+  for (float& v : x.values()) v = static_cast<float>(data.uniform_double());
+  Tensor y, mask;
+  dropout_forward(x, 0.4f, a, y, mask);
+  Tensor stacked_y(9, 5, -7.0f), stacked_mask(9, 5, -7.0f);  // block 1 of 3 is rows 3..5
+  dropout_forward(x.values(), 0.4f, b, stacked_y.values().subspan(15, 15), stacked_mask.values().subspan(15, 15));
+  for (std::int64_t r = 0; r < 3; ++r)
+    for (std::int64_t c = 0; c < 5; ++c) {
+      EXPECT_EQ(stacked_y(3 + r, c), y(r, c));
+      EXPECT_EQ(stacked_mask(3 + r, c), mask(r, c));
+      EXPECT_EQ(stacked_y(r, c), -7.0f);  // other blocks untouched
+      EXPECT_EQ(stacked_mask(6 + r, c), -7.0f);
+    }
+  EXPECT_THROW(dropout_forward(x.values(), 0.4f, b, stacked_y.values().subspan(0, 14),
+                               stacked_mask.values().subspan(0, 15)),
+               std::invalid_argument);
+}
+
 TEST(Dropout, BackwardMatchesFiniteDifferencesForTheDrawnMask) {
   Rng rng(3);
   const Tensor x = random_tensor(5, 7, rng);

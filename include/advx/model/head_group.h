@@ -65,7 +65,6 @@ class HeadGroup {
   nn::Tensor mask_, input_;                // stacked dropout masks and dropped inputs (layer 0's input)
   std::vector<nn::Tensor> pre_, act_;      // stacked pre-activations and activations of the hidden layers
   nn::Tensor out_, dout_;
-  nn::Tensor head_input_, head_mask_;      // one head's dropout draw, before stacking
   nn::Tensor scratch_a_, scratch_b_;
   HeadTargets tiled_;                      // the targets repeated once per head
 };
