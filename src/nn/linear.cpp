@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -20,6 +21,11 @@ dnnl::memory::desc md(std::int64_t batch, std::int64_t r, std::int64_t c, std::i
   return {dims{batch, r, c}, dt::f32, dims{sb, sr, sc}};
 }
 }  // namespace
+
+dnnl::matmul Linear::build_matmul(const dnnl::memory::desc& a, const dnnl::memory::desc& b,
+                                  const dnnl::memory::desc& c) const {
+  return dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(a, b, c), engine_->engine()));
+}
 
 Linear::Linear(Engine& engine, std::int64_t in_features, std::int64_t out_features, std::int64_t count)
     : engine_(&engine), in_(in_features), out_(out_features), count_(count) {
@@ -53,17 +59,13 @@ Linear::Primitives& Linear::primitives_for(std::int64_t rows) {
   // sends oneDNN 2.6 to its reference matmul (≈ 100× slower at the heads' shapes), so with several
   // heads the bias is added after the product instead.
   const bool fused_bias = n == 1;
-  const auto matmul = [&](const dnnl::memory::desc& a, const dnnl::memory::desc& b, const dnnl::memory::desc& c,
-                          bool bias) {
-    return dnnl::matmul(
-        dnnl::matmul::primitive_desc(bias ? dnnl::matmul::desc(a, b, bias_md, c) : dnnl::matmul::desc(a, b, c), eng));
-  };
   const auto memory = [&](const dnnl::memory::desc& d) { return dnnl::memory(d, eng, DNNL_MEMORY_NONE); };
 
+  // Only the forward is built here; the backward passes are built on first use (evaluation row counts,
+  // e.g. all validation users at once, never need them).
   Primitives p;
-  p.forward = matmul(x_md, w_t_md, y_md, fused_bias);      // y  = x·Wᵀ (+ b)
-  p.backward_data = matmul(y_md, w_md, x_md, false);       // dx = dy·W
-  p.backward_weights = matmul(dy_t_md, x_md, w_md, false);  // dW = dyᵀ·x
+  p.forward = dnnl::matmul(dnnl::matmul::primitive_desc(  // y = x·Wᵀ (+ b)
+      fused_bias ? dnnl::matmul::desc(x_md, w_t_md, bias_md, y_md) : dnnl::matmul::desc(x_md, w_t_md, y_md), eng));
   p.x = memory(x_md);
   p.y = memory(y_md);
   p.w = memory(w_md);
@@ -92,10 +94,7 @@ void Linear::forward(const Tensor& x, Tensor& y, Mode /*mode*/) {
   engine_->stream().wait();
   for (std::int64_t h = 0; h < count_; ++h) {
     const float* b = bias_.row(h).data();
-    for (std::int64_t r = 0; r < rows; ++r) {
-      float* yr = y.row(h * rows + r).data();
-      for (std::int64_t c = 0; c < out_; ++c) yr[c] += b[c];
-    }
+    for (std::int64_t r = 0; r < rows; ++r) kernels::axpy(1.0f, b, y.row(h * rows + r).data(), out_);
   }
 }
 
@@ -104,6 +103,8 @@ void Linear::backward_data(const Tensor& dy, Tensor& dx) {
   dx.resize(dy.rows(), in_);
   if (rows == 0) return;
   Primitives& p = primitives_for(rows);
+  if (!p.backward_data)  // dx = dy·W
+    p.backward_data = build_matmul(p.y.get_desc(), p.w.get_desc(), p.x.get_desc());
   p.y.set_data_handle(handle(dy));
   p.w.set_data_handle(handle(weight_));
   p.x.set_data_handle(handle(dx));
@@ -121,20 +122,19 @@ void Linear::backward_weights(const Tensor& x, const Tensor& dy) {
     return;
   }
   Primitives& p = primitives_for(rows);
+  if (!p.backward_weights)  // dW = dyᵀ·x
+    p.backward_weights = build_matmul(p.dy_t.get_desc(), p.x.get_desc(), p.w.get_desc());
   p.dy_t.set_data_handle(handle(dy));
   p.x.set_data_handle(handle(x));
   p.w.set_data_handle(handle(weight_grad_));
   p.backward_weights.execute(engine_->stream(),
                              {{DNNL_ARG_SRC, p.dy_t}, {DNNL_ARG_WEIGHTS, p.x}, {DNNL_ARG_DST, p.w}});
   engine_->stream().wait();
-  // db_h = Σ_rows dy_h, in row order (matmul has no bias-gradient output; O(rows·out), vectorised).
+  // db_h = Σ_rows dy_h, in row order (matmul has no bias-gradient output).
   for (std::int64_t h = 0; h < count_; ++h) {
     float* db = bias_grad_.row(h).data();
     std::fill(db, db + out_, 0.0f);
-    for (std::int64_t r = 0; r < rows; ++r) {
-      const float* d = dy.row(h * rows + r).data();
-      for (std::int64_t c = 0; c < out_; ++c) db[c] += d[c];
-    }
+    for (std::int64_t r = 0; r < rows; ++r) kernels::axpy(1.0f, dy.row(h * rows + r).data(), db, out_);
   }
 }
 

@@ -26,7 +26,7 @@
 // Primitive caching: oneDNN primitives are specialised to the batch row count, and an epoch has two
 // (full batches and the short last batch), evaluation a third (all validation users at once). The layer
 // keeps a small map row count → {forward, backward_data, backward_weights} and their memory objects,
-// built the first time a row count is seen and then only executed. Runtime dims (DNNL_RUNTIME_DIM_VAL)
+// each built the first time it is needed and then only executed. Runtime dims (DNNL_RUNTIME_DIM_VAL)
 // would keep oneDNN from specialising kernels to the shape; the handful of distinct row counts keeps the
 // map tiny.
 //
@@ -88,9 +88,10 @@ class Linear {
   [[nodiscard]] std::size_t cached_row_counts() const { return cache_.size(); }
 
  private:
-  // Everything oneDNN needs for one row count per head, built together the first time the count is
-  // seen; the memory objects wrap no buffer and get the caller's pointers via set_data_handle right
-  // before execute.
+  // Everything oneDNN needs for one row count per head: the forward and the memory objects are built
+  // the first time the count is seen, each backward primitive on its first use (an empty handle means
+  // "not yet"); the memory objects wrap no buffer and get the caller's pointers via set_data_handle
+  // right before execute.
   struct Primitives {
     dnnl::matmul forward, backward_data, backward_weights;
     // x and y double as dx and dy (same plain layouts); w is W or dW, w_t is W read transposed, dy_t dy
@@ -98,6 +99,8 @@ class Linear {
     dnnl::memory x, y, w, w_t, dy_t, bias;
   };
   Primitives& primitives_for(std::int64_t rows);
+  [[nodiscard]] dnnl::matmul build_matmul(const dnnl::memory::desc& a, const dnnl::memory::desc& b,
+                                          const dnnl::memory::desc& c) const;
   [[nodiscard]] std::int64_t rows_per_head(const Tensor& t, std::int64_t cols, const char* what) const;
 
   Engine* engine_;
