@@ -166,7 +166,8 @@ void AdvXMultVAE::eval_mu(const nn::SparseRows& input, nn::Tensor& mu) {
 }
 
 std::vector<nn::ParamRef> AdvXMultVAE::recommender_params() {
-  std::vector<nn::ParamRef> out{{&enc_first_.weight(), &enc_first_.weight_grad()}, {&enc_first_.bias(), &enc_first_.bias_grad()}};
+  std::vector<nn::ParamRef> out{{&enc_first_.weight(), nullptr, &enc_first_.weight_row_grad()},
+                                {&enc_first_.bias(), &enc_first_.bias_grad()}};
   for (auto* layers : {&enc_, &dec_})
     for (auto& l : *layers) {
       out.push_back({&l.weight(), &l.weight_grad()});

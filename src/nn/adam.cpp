@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <omp.h>
 
@@ -17,8 +18,15 @@ Adam::Adam(std::vector<ParamRef> params, AdamOptions options) : params_(std::mov
                   options.beta2, options.eps, options.weight_decay);
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const auto& p = params_[i];
-    detail::require(p.param != nullptr && p.grad != nullptr, "Adam: parameter {} has a null tensor", i);
-    detail::require_same_shape(*p.param, *p.grad, "Adam: parameter and gradient");
+    detail::require(p.param != nullptr && (p.grad != nullptr) != (p.row_grad != nullptr),
+                    "Adam: parameter {} needs a tensor and exactly one gradient (dense or row-sparse)", i);
+    if (p.grad != nullptr) {
+      detail::require_same_shape(*p.param, *p.grad, "Adam: parameter and gradient");
+    } else {
+      detail::require(p.param->rows() == p.row_grad->rows() && p.param->cols() == p.row_grad->cols(),
+                      "Adam: parameter [{} x {}] with a row-sparse gradient of [{} x {}]", p.param->rows(),
+                      p.param->cols(), p.row_grad->rows(), p.row_grad->cols());
+    }
     state_.exp_avg.emplace_back(p.param->size(), 0.0f);
     state_.exp_avg_sq.emplace_back(p.param->size(), 0.0f);
   }
@@ -43,14 +51,35 @@ void Adam::step() {
                                      .step_size = step_size, .bc2_sqrt = bc2_sqrt, .eps = eps, .wd = wd};
   for (std::size_t k = 0; k < params_.size(); ++k) {
     float* theta = params_[k].param->data();
-    const float* grad = params_[k].grad->data();
     float* m = state_.exp_avg[k].data();
     float* v = state_.exp_avg_sq[k].data();
     const auto n = static_cast<std::int64_t>(params_[k].param->size());
     // Elementwise and independent, so any split gives the same bits. Threads only pay off for the large
-    // encoder/decoder weights; each takes a contiguous, 16-float aligned chunk and runs the dispatched
-    // kernel on it (the kernel itself must not hold the parallel region: simd.h).
-    if (n <= 65536 || omp_get_max_threads() == 1) {
+    // encoder/decoder weights; each takes a contiguous chunk (16-float aligned, or whole rows) and runs
+    // the dispatched kernel on it (the kernel itself must not hold the parallel region: simd.h).
+    const bool serial = n <= 65536 || omp_get_max_threads() == 1;
+    if (const RowSparseGradient* rg = params_[k].row_grad) {
+      const std::int64_t rows = rg->rows(), cols = rg->cols();
+      const auto run = [&](std::int64_t r0, std::int64_t r1) {
+        std::vector<float> g(static_cast<std::size_t>(cols));  // one gradient row, reused for every row
+        kernels::adam_row_sparse(theta, m, v, r0, r1, cols, rg->row_begin(), rg->batch_row(), rg->value(), rg->dy(),
+                                 g.data(), scalars);
+      };
+      if (serial) {
+        run(0, rows);
+        continue;
+      }
+#pragma omp parallel
+      {
+        const std::int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+        const std::int64_t chunk = (rows + threads - 1) / threads;
+        const std::int64_t begin = std::min(rows, t * chunk), end = std::min(rows, begin + chunk);
+        if (end > begin) run(begin, end);
+      }
+      continue;
+    }
+    const float* grad = params_[k].grad->data();
+    if (serial) {
       kernels::adam(theta, grad, m, v, n, scalars);
       continue;
     }
@@ -63,6 +92,8 @@ void Adam::step() {
     }
   }
 }
+
+Tensor dense_gradient(const ParamRef& p) { return p.row_grad != nullptr ? p.row_grad->dense() : *p.grad; }
 
 void Adam::set_state(State state) {
   detail::require(state.step >= 0 && state.exp_avg.size() == params_.size() &&

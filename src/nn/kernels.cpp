@@ -81,17 +81,6 @@ ADVX_SIMD_CLONES void sparse_row_forward(const float* __restrict b, const std::i
   for (; o0 < n; ++o0) sparse_row_block<1>(b, idx, v, nnz, w, y, n, o0);
 }
 
-ADVX_SIMD_CLONES void sparse_row_backward(const std::int32_t* idx, const float* v, std::int64_t nnz,
-                                          const float* __restrict dy, float* __restrict gw, std::int64_t n,
-                                          std::int64_t ld) {
-  for (std::int64_t k = 0; k < nnz; ++k) {
-    const float vk = v[k];
-    float* __restrict gr = gw + static_cast<std::int64_t>(idx[k]) * ld;
-#pragma omp simd
-    for (std::int64_t o = 0; o < n; ++o) gr[o] += vk * dy[o];
-  }
-}
-
 // x and y may be the same array (in-place dropout): no __restrict on them.
 ADVX_SIMD_CLONES void dropout_mask_apply(float* __restrict u, float p, float keep_scale, const float* x, float* y,
                                          std::int64_t n) {
@@ -108,8 +97,12 @@ ADVX_SIMD_CLONES void multiply(const float* x, const float* m, float* y, std::in
   for (std::int64_t i = 0; i < n; ++i) y[i] = x[i] * m[i];
 }
 
-ADVX_SIMD_CLONES void adam(float* __restrict theta, const float* __restrict grad, float* __restrict m,
-                           float* __restrict v, std::int64_t n, const AdamScalars& s) {
+namespace {
+
+// One Adam update of n elements; inlined into each clone below, so it is compiled for that clone's ISA.
+[[gnu::always_inline]] inline void adam_elements(float* __restrict theta, const float* __restrict grad,
+                                                 float* __restrict m, float* __restrict v, std::int64_t n,
+                                                 const AdamScalars& s) {
   const float b1 = s.b1, b2 = s.b2, c1 = s.one_minus_b1, c2 = s.one_minus_b2, step = s.step_size,
               bc2 = s.bc2_sqrt, eps = s.eps, wd = s.wd;
 #pragma omp simd
@@ -120,6 +113,33 @@ ADVX_SIMD_CLONES void adam(float* __restrict theta, const float* __restrict grad
     m[i] = mi;
     v[i] = vi;
     theta[i] -= step * mi / (std::sqrt(vi) / bc2 + eps);
+  }
+}
+
+}  // namespace
+
+ADVX_SIMD_CLONES void adam(float* __restrict theta, const float* __restrict grad, float* __restrict m,
+                           float* __restrict v, std::int64_t n, const AdamScalars& s) {
+  adam_elements(theta, grad, m, v, n, s);
+}
+
+ADVX_SIMD_CLONES void adam_row_sparse(float* __restrict theta, float* __restrict m, float* __restrict v,
+                                      std::int64_t row0, std::int64_t row1, std::int64_t n,
+                                      const std::int32_t* row_begin, const std::int32_t* batch_row,
+                                      const float* value, const float* __restrict dy, float* __restrict g,
+                                      const AdamScalars& s) {
+  // g is one row of gradient in L1: zeroed, summed over the row's entries in batch-row order (as a dense
+  // scatter-add would), then consumed by the update of that row.
+  for (std::int64_t j = row0; j < row1; ++j) {
+#pragma omp simd
+    for (std::int64_t o = 0; o < n; ++o) g[o] = 0.0f;
+    for (std::int64_t k = row_begin[j]; k < row_begin[j + 1]; ++k) {
+      const float vk = value[k];
+      const float* __restrict dr = dy + static_cast<std::int64_t>(batch_row[k]) * n;
+#pragma omp simd
+      for (std::int64_t o = 0; o < n; ++o) g[o] += vk * dr[o];
+    }
+    adam_elements(theta + j * n, g, m + j * n, v + j * n, n, s);
   }
 }
 

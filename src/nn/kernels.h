@@ -22,11 +22,6 @@ void axpy(float a, const float* x, float* y, std::int64_t n);
 void sparse_row_forward(const float* b, const std::int32_t* idx, const float* v, std::int64_t nnz, const float* w,
                         float* y, std::int64_t n);
 
-/// gw[idx[k]·ld + o] += v[k] · dy[o] for k < nnz, o < n: one input row's weight gradient, scattered into
-/// n columns of a row-major matrix with row stride ld (a column slice when n < ld).
-void sparse_row_backward(const std::int32_t* idx, const float* v, std::int64_t nnz, const float* dy, float* gw,
-                         std::int64_t n, std::int64_t ld);
-
 /// Dropout from uniform draws: u[i] becomes the mask value (0 if u[i] < p, else keep_scale), y = x · mask.
 void dropout_mask_apply(float* u, float p, float keep_scale, const float* x, float* y, std::int64_t n);
 
@@ -38,5 +33,12 @@ struct AdamScalars {
   float b1, b2, one_minus_b1, one_minus_b2, step_size, bc2_sqrt, eps, wd;
 };
 void adam(float* theta, const float* grad, float* m, float* v, std::int64_t n, const AdamScalars& s);
+
+/// Adam on rows [row0, row1) of a row-major [rows × n] parameter whose gradient is a RowSparseGradient
+/// (row_sparse_gradient.h has the layout): each row's gradient is built in `g` (n floats of scratch, in
+/// L1) right before that row's update, so the dense gradient is never stored.
+void adam_row_sparse(float* theta, float* m, float* v, std::int64_t row0, std::int64_t row1, std::int64_t n,
+                     const std::int32_t* row_begin, const std::int32_t* batch_row, const float* value,
+                     const float* dy, float* g, const AdamScalars& s);
 
 }  // namespace advx::nn::kernels

@@ -133,7 +133,7 @@ TEST(SparseLinear, BackwardOverwritesAndChecksShapes) {
 }
 
 TEST(SparseLinear, GradientsAreBitIdenticalAtAnyThreadCount) {
-  // The scatter-add is split by output columns, never by batch rows, so each sum keeps its order.
+  // Each gradient element is summed over the batch rows in order, whatever the thread count.
   const Shape shape{64, 300, 200, 0.05};
   const SparseRows x = random_input(shape, 11);
   Rng rng(12);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "advx/nn/row_sparse_gradient.h"
 #include "advx/nn/tensor.h"
 
 namespace advx::nn {
@@ -21,12 +22,17 @@ struct AdamOptions {
   double weight_decay = 0.0;
 };
 
-/// One parameter and its gradient (same shape). Both tensors are owned elsewhere (by a layer) and must
-/// outlive the optimiser and keep their shapes.
+/// One parameter and its gradient (same shape): a dense tensor `grad`, or — for a sparse-input layer's
+/// weight — a factored `row_grad` (exactly one of the two is set). Both are owned elsewhere (by a layer)
+/// and must outlive the optimiser and keep their shapes.
 struct ParamRef {
   Tensor* param;
   Tensor* grad;
+  const RowSparseGradient* row_grad = nullptr;
 };
+
+/// The gradient of `p` as a dense tensor, whichever form it is kept in (tests, gradient checks).
+[[nodiscard]] Tensor dense_gradient(const ParamRef& p);
 
 class Adam {
  public:
