@@ -45,16 +45,6 @@ std::uint64_t Rng::next_u64() {
 
 float Rng::uniform_float() { return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f; }
 
-void Rng::uniform_floats(std::span<float> out) {
-  std::size_t i = 0;
-  for (; i + 1 < out.size(); i += 2) {
-    const std::uint64_t x = next_u64();
-    out[i] = static_cast<float>(x >> 40) * 0x1.0p-24f;
-    out[i + 1] = static_cast<float>((x >> 16) & 0xFFFFFFu) * 0x1.0p-24f;
-  }
-  if (i < out.size()) out[i] = uniform_float();
-}
-
 double Rng::uniform_double() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
 std::uint64_t Rng::below(std::uint64_t n) {

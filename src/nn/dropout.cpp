@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "check.h"
+#include "advx/nn/noise.h"
 #include "kernels.h"
 
 namespace advx::nn {
@@ -25,7 +26,7 @@ void dropout_forward(std::span<const float> x, float p, Rng& rng, std::span<floa
   }
   // Uniforms into the mask buffer, then mask and product in one vectorised pass.
   const float keep_scale = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;
-  rng.uniform_floats(mask);
+  fill_uniform(rng, mask);
   kernels::dropout_mask_apply(mask.data(), p, keep_scale, x.data(), y.data(), n);
 }
 

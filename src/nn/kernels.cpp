@@ -143,4 +143,64 @@ ADVX_SIMD_CLONES void adam_row_sparse(float* __restrict theta, float* __restrict
   }
 }
 
+namespace {
+
+// One step of 8 xoshiro256** streams (state s[word·8 + lane]); r receives each lane's 64-bit output.
+[[gnu::always_inline]] inline void xoshiro_lanes_next(std::uint64_t* __restrict s, std::uint64_t* __restrict r) {
+#pragma omp simd
+  for (int l = 0; l < kNoiseLanes; ++l) {
+    const std::uint64_t s0 = s[l], s1 = s[8 + l], s2 = s[16 + l], s3 = s[24 + l];
+    const std::uint64_t x = s1 * 5;
+    r[l] = ((x << 7) | (x >> 57)) * 9;
+    const std::uint64_t t = s1 << 17;
+    const std::uint64_t n2 = s2 ^ s0, n3 = s3 ^ s1;
+    const std::uint64_t n1 = s1 ^ n2, n0 = s0 ^ n3;
+    s[l] = n0;
+    s[8 + l] = n1;
+    s[16 + l] = n2 ^ t;
+    s[24 + l] = (n3 << 45) | (n3 >> 19);
+  }
+}
+
+// 24-bit uniforms from one 64-bit output: bits 63…40 → [0, 1), bits 39…16 → [0, 1).
+[[gnu::always_inline]] inline float high_uniform(std::uint64_t r) {
+  return static_cast<float>(static_cast<std::int32_t>(r >> 40)) * 0x1.0p-24f;
+}
+[[gnu::always_inline]] inline float low_uniform(std::uint64_t r) {
+  return static_cast<float>(static_cast<std::int32_t>((r >> 16) & 0xFFFFFFu)) * 0x1.0p-24f;
+}
+
+// Blocks of 16 floats, one step of the 8 lanes each; emit(r, out[l], out[8 + l]) turns lane l's output r
+// into two floats. Inlined, lambda included, into each clone's vector loop.
+template <class Emit>
+[[gnu::always_inline]] inline void noise_blocks(std::uint64_t* __restrict s, float* __restrict out,
+                                                std::int64_t blocks, Emit emit) {
+  std::uint64_t r[kNoiseLanes];
+  for (std::int64_t b = 0; b < blocks; ++b, out += 2 * kNoiseLanes) {
+    xoshiro_lanes_next(s, r);
+#pragma omp simd
+    for (int l = 0; l < kNoiseLanes; ++l) emit(r[l], out[l], out[kNoiseLanes + l]);
+  }
+}
+
+}  // namespace
+
+ADVX_SIMD_CLONES void noise_uniform(std::uint64_t* __restrict s, float* __restrict out, std::int64_t blocks) {
+  noise_blocks(s, out, blocks, [](std::uint64_t r, float& first, float& second) {
+    first = high_uniform(r);
+    second = low_uniform(r);
+  });
+}
+
+ADVX_SIMD_CLONES void noise_normal(std::uint64_t* __restrict s, float* __restrict out, std::int64_t blocks) {
+  noise_blocks(s, out, blocks, [](std::uint64_t r, float& first, float& second) {
+    // Box–Muller: u1 in (0, 1] (never 0: log), u2 in [0, 1).
+    const float radius = std::sqrt(-2.0f * simd::log_unit(high_uniform(r) + 0x1.0p-24f));
+    float sin_t, cos_t;
+    simd::sincos_turns(low_uniform(r), sin_t, cos_t);
+    first = radius * cos_t;
+    second = radius * sin_t;
+  });
+}
+
 }  // namespace advx::nn::kernels

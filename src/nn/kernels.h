@@ -41,4 +41,12 @@ void adam_row_sparse(float* theta, float* m, float* v, std::int64_t row0, std::i
                      const std::int32_t* row_begin, const std::int32_t* batch_row, const float* value,
                      const float* dy, float* g, const AdamScalars& s);
 
+/// Training noise from 8 xoshiro256** streams run side by side (noise.h): s is their state, word-major
+/// (s[w·8 + lane], 32 words). Each block is one step of every lane, 16 floats: lane l's output gives
+/// out[l] and out[8 + l]. noise_uniform: 24-bit uniforms in [0, 1); noise_normal: standard normals
+/// (Box–Muller, |value| ≤ √(2·24·ln 2) ≈ 5.77).
+inline constexpr int kNoiseLanes = 8;
+void noise_uniform(std::uint64_t* s, float* out, std::int64_t blocks);
+void noise_normal(std::uint64_t* s, float* out, std::int64_t blocks);
+
 }  // namespace advx::nn::kernels

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "advx/nn/noise.h"
 #include "check.h"
 
 namespace advx::nn {
@@ -9,7 +10,7 @@ namespace advx::nn {
 void reparameterize_forward(const Tensor& mu, const Tensor& logvar, Rng& rng, Tensor& z, Tensor& eps) {
   detail::require_same_shape(mu, logvar, "reparameterize_forward");
   eps.resize(mu.rows(), mu.cols());
-  for (float& e : eps.values()) e = static_cast<float>(rng.normal());
+  fill_normal(rng, eps.values());
   z.resize(mu.rows(), mu.cols());
   const float* m = mu.data();
   const float* lv = logvar.data();

@@ -52,4 +52,51 @@ inline float exp(float x) {
   return er * scale;
 }
 
+/// ln x for x in (0, 1], vectorisable: x = m·2^e with m in [√½, √2), Cephes' logf polynomial for
+/// ln(1 + (m − 1)) (≤ 1 ulp-ish on that range), e·ln2 added in two parts. Only the Box–Muller radius
+/// calls it, on uniforms in (0, 1]: no handling of 0, negatives, denormals, inf or NaN.
+inline float log_unit(float x) {
+  std::int32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  float e = static_cast<float>((bits >> 23) - 126);  // x = m·2^e with m in [0.5, 1)
+  bits = (bits & 0x007FFFFF) | 0x3F000000;
+  float m;
+  std::memcpy(&m, &bits, sizeof m);
+  const bool low = m < 0.707106781186547524f;  // move m to [√½, √2)
+  e = low ? e - 1.0f : e;
+  m = low ? m + m - 1.0f : m - 1.0f;
+  const float z = m * m;
+  float p = 7.0376836292e-2f;
+  p = p * m - 1.1514610310e-1f;
+  p = p * m + 1.1676998740e-1f;
+  p = p * m - 1.2420140846e-1f;
+  p = p * m + 1.4249322787e-1f;
+  p = p * m - 1.6668057665e-1f;
+  p = p * m + 2.0000714765e-1f;
+  p = p * m - 2.4999993993e-1f;
+  p = p * m + 3.3333331174e-1f;
+  float y = p * m * z;
+  y += e * -2.12194440e-4f;
+  y -= 0.5f * z;
+  return m + y + e * 0.693359375f;
+}
+
+/// sin(2πu) and cos(2πu) for u in [0, 1) with 24-bit resolution (the Box–Muller angle), vectorisable:
+/// u = q/4 + f exactly, |f| ≤ 1/8, Cephes' sinf/cosf polynomials on a = 2πf ∈ [−π/4, π/4], then the
+/// quadrant q rotates (sin a, cos a).
+inline void sincos_turns(float u, float& sin_out, float& cos_out) {
+  constexpr float kTwoPi = 6.28318530717958648f;
+  const float q = static_cast<float>(static_cast<std::int32_t>(u * 4.0f + 0.5f));  // round(4u), u ≥ 0
+  const float a = (u - q * 0.25f) * kTwoPi;
+  const float z = a * a;
+  const float s = a + a * z * ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f);
+  const float c = 1.0f - 0.5f * z + z * z * ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z + 4.166664568298827e-2f);
+  const auto quadrant = static_cast<std::int32_t>(q) & 3;
+  // (sin, cos) of a + quadrant·π/2: (s, c), (c, −s), (−s, −c), (−c, s).
+  const float sa = (quadrant & 1) ? c : s;
+  const float ca = (quadrant & 1) ? s : c;
+  sin_out = (quadrant == 2 || quadrant == 3) ? -sa : sa;
+  cos_out = (quadrant == 1 || quadrant == 2) ? -ca : ca;
+}
+
 }  // namespace advx::nn::simd

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
+#include "advx/nn/noise.h"
 #include "check.h"
 
 namespace advx::nn {
@@ -38,6 +40,11 @@ void dropout_normalize(SparseRows& x, float p, Rng* rng) {
   detail::require(p == 0.0f || rng != nullptr, "dropout_normalize: p = {} > 0 needs an Rng", p);
   // PyTorch scales kept entries by 1/(1−p); with p = 1 nothing is kept and the scale is irrelevant.
   const float keep_scale = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;
+  std::vector<float> u;
+  if (p > 0.0f) {
+    u.resize(static_cast<std::size_t>(x.nnz()));
+    fill_uniform(*rng, u);
+  }
   std::int64_t write = 0;
   std::int64_t row_begin = 0;
   for (std::int64_t r = 0; r < x.rows(); ++r) {
@@ -48,7 +55,7 @@ void dropout_normalize(SparseRows& x, float p, Rng* rng) {
       const auto ks = static_cast<std::size_t>(k);
       float v = x.values[ks];
       if (p > 0.0f) {
-        if (rng->uniform_float() < p) continue;  // dropped: removed, contributes exactly 0
+        if (u[ks] < p) continue;  // dropped: removed, contributes exactly 0
         v *= keep_scale;
       }
       x.col_idx[static_cast<std::size_t>(write)] = x.col_idx[ks];

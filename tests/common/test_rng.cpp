@@ -29,27 +29,6 @@ TEST(Rng, KnownFirstValueIsPinned) {
   EXPECT_EQ(r.next_u64(), 0x15780B2E0C2EC716ULL) << std::hex << Rng(42).next_u64();
 }
 
-TEST(Rng, UniformFloatsTakeTwo24BitHalvesOfEachDraw) {
-  Rng r(42), replay(42);
-  std::vector<float> u(5);
-  r.uniform_floats(u);
-  for (int i = 0; i < 2; ++i) {
-    const auto x = replay.next_u64();
-    EXPECT_EQ(u[2 * i], static_cast<float>(x >> 40) * 0x1.0p-24f);
-    EXPECT_EQ(u[2 * i + 1], static_cast<float>((x >> 16) & 0xFFFFFF) * 0x1.0p-24f);
-  }
-  EXPECT_EQ(u[4], replay.uniform_float());  // an odd tail takes one whole draw
-  std::vector<float> many(100000);
-  Rng(3).uniform_floats(many);
-  double mean = 0;
-  for (float v : many) {
-    ASSERT_GE(v, 0.0f);
-    ASSERT_LT(v, 1.0f);
-    mean += v;
-  }
-  EXPECT_NEAR(mean / static_cast<double>(many.size()), 0.5, 0.005);  // σ of the mean ≈ 0.0009
-}
-
 TEST(Rng, BelowIsInRangeAndRoughlyUniform) {
   Rng r(1);
   std::vector<int> counts(7, 0);

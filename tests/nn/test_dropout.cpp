@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "advx/nn/noise.h"
 #include "nn_test_util.h"
 
 namespace advx::nn {
@@ -31,12 +32,12 @@ TEST(Dropout, MaskIsZeroOrInverseKeepAndOutputIsMasked) {
   EXPECT_NEAR(static_cast<double>(dropped), 0.3 * 6400, 200);
 }
 
-TEST(Dropout, DrawOrderIsUniformFloatsRowMajor) {
+TEST(Dropout, DrawOrderIsFillUniformRowMajor) {
   Rng rng(5), replay(5);
   Tensor y, mask;
-  dropout_forward(Tensor(3, 5, 1.0f), 0.5f, rng, y, mask);  // odd count: the last uniform is a lone draw
-  std::vector<float> u(15);
-  replay.uniform_floats(u);
+  dropout_forward(Tensor(3, 7, 1.0f), 0.5f, rng, y, mask);  // 21: one block of 16 and a partial one
+  std::vector<float> u(21);
+  fill_uniform(replay, u);
   for (std::size_t i = 0; i < mask.size(); ++i) EXPECT_EQ(mask.data()[i] == 0.0f, u[i] < 0.5f) << i;
   EXPECT_EQ(rng.next_u64(), replay.next_u64());  // both consumed the same number of draws
 }

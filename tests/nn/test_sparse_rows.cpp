@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "advx/nn/noise.h"
+
 namespace advx::nn {
 namespace {
 
@@ -53,11 +55,16 @@ TEST(SparseRows, EvalModeNormalisesEachRowToUnitLength) {
 // order: dropout x ⊙ mask / (1 − p), then x / max(‖x‖, 1e-12).
 Tensor reference_input(const CsrMatrix& m, const std::vector<std::int32_t>& batch, float p, std::uint64_t seed) {
   Rng rng(seed);
+  std::size_t nnz = 0;
+  for (const std::int32_t b : batch) nnz += m.row(b).size();
+  std::vector<float> u(nnz);
+  if (p > 0.0f) fill_uniform(rng, u);
+  std::size_t next = 0;
   Tensor out(static_cast<std::int64_t>(batch.size()), m.cols());
   for (std::size_t r = 0; r < batch.size(); ++r) {
     std::vector<double> dense(static_cast<std::size_t>(m.cols()), 0.0);
     for (const std::int32_t c : m.row(batch[r])) {
-      const bool dropped = rng.uniform_float() < p;
+      const bool dropped = u[next++] < p;
       dense[static_cast<std::size_t>(c)] = dropped ? 0.0 : 1.0 / (1.0 - static_cast<double>(p));
     }
     double norm = 0.0;

@@ -24,9 +24,6 @@ class Rng {
   std::uint64_t next_u64();
   /// Uniform in [0, 1) with 24 bits (float) / 53 bits (double) of precision.
   float uniform_float();
-  /// Fills `out` with uniforms in [0, 1) of 24 bits, two per 64-bit draw (bits 63…40, then 39…16), for
-  /// bulk use (dropout masks). Not the same stream as repeated uniform_float().
-  void uniform_floats(std::span<float> out);
   double uniform_double();
   /// Uniform integer in [0, n), unbiased (Lemire's method). n must be > 0.
   std::uint64_t below(std::uint64_t n);

@@ -7,7 +7,7 @@
 
 namespace advx::nn {
 
-/// Draws eps (same shape as mu; one rng.normal() per element, row-major, rounded to float) and sets
+/// Draws eps (same shape as mu, row-major, from fill_normal(rng, ·), noise.h) and sets
 /// z = mu + eps·exp(0.5·logvar). mu and logvar must have the same shape (else std::invalid_argument);
 /// z and eps are resized.
 void reparameterize_forward(const Tensor& mu, const Tensor& logvar, Rng& rng, Tensor& z, Tensor& eps);
