@@ -61,7 +61,7 @@ void Adam::step() {
     if (const RowSparseGradient* rg = params_[k].row_grad) {
       const std::int64_t rows = rg->rows(), cols = rg->cols();
       const auto run = [&](std::int64_t r0, std::int64_t r1) {
-        std::vector<float> g(static_cast<std::size_t>(cols));  // one gradient row, reused for every row
+        std::vector<float> g(static_cast<std::size_t>(kernels::kAdamChunkRows * cols));  // reused per chunk
         kernels::adam_row_sparse(theta, m, v, r0, r1, cols, rg->row_begin(), rg->batch_row(), rg->value(), rg->dy(),
                                  g.data(), scalars);
       };

@@ -116,6 +116,25 @@ namespace {
   }
 }
 
+// Columns [o0, o0 + B) of one gradient row, Σ_k value[k]·dy[batch_row[k], o0 + o] over the row's entries
+// [k0, k1), with the B sums in registers (zero for a row without entries), stored once into g.
+template <std::int64_t B>
+[[gnu::always_inline]] inline void gradient_row_block(std::int64_t k0, std::int64_t k1, const std::int32_t* batch_row,
+                                                      const float* value, const float* __restrict dy, std::int64_t n,
+                                                      std::int64_t o0, float* __restrict g) {
+  float acc[B];
+#pragma omp simd
+  for (std::int64_t o = 0; o < B; ++o) acc[o] = 0.0f;
+  for (std::int64_t k = k0; k < k1; ++k) {
+    const float vk = value[k];
+    const float* __restrict dr = dy + static_cast<std::int64_t>(batch_row[k]) * n + o0;
+#pragma omp simd
+    for (std::int64_t o = 0; o < B; ++o) acc[o] += vk * dr[o];
+  }
+#pragma omp simd
+  for (std::int64_t o = 0; o < B; ++o) g[o0 + o] = acc[o];
+}
+
 }  // namespace
 
 ADVX_SIMD_CLONES void adam(float* __restrict theta, const float* __restrict grad, float* __restrict m,
@@ -128,18 +147,22 @@ ADVX_SIMD_CLONES void adam_row_sparse(float* __restrict theta, float* __restrict
                                       const std::int32_t* row_begin, const std::int32_t* batch_row,
                                       const float* value, const float* __restrict dy, float* __restrict g,
                                       const AdamScalars& s) {
-  // g is one row of gradient in L1: zeroed, summed over the row's entries in batch-row order (as a dense
-  // scatter-add would), then consumed by the update of that row.
-  for (std::int64_t j = row0; j < row1; ++j) {
-#pragma omp simd
-    for (std::int64_t o = 0; o < n; ++o) g[o] = 0.0f;
-    for (std::int64_t k = row_begin[j]; k < row_begin[j + 1]; ++k) {
-      const float vk = value[k];
-      const float* __restrict dr = dy + static_cast<std::int64_t>(batch_row[k]) * n;
-#pragma omp simd
-      for (std::int64_t o = 0; o < n; ++o) g[o] += vk * dr[o];
+  // Rows in chunks of kAdamChunkRows: the chunk's gradient is built in g (L1-sized), each row summed over
+  // its entries in batch-row order (as a dense scatter-add would) in registers, then one long Adam loop
+  // updates the whole chunk — per-row Adam calls of 200 elements spend much of their time in loop set-up
+  // and tails.
+  for (std::int64_t c0 = row0; c0 < row1; c0 += kAdamChunkRows) {
+    const std::int64_t c1 = c0 + kAdamChunkRows < row1 ? c0 + kAdamChunkRows : row1;
+    for (std::int64_t j = c0; j < c1; ++j) {
+      float* gr = g + (j - c0) * n;
+      const std::int64_t k0 = row_begin[j], k1 = row_begin[j + 1];
+      std::int64_t o0 = 0;
+      for (; o0 + 64 <= n; o0 += 64) gradient_row_block<64>(k0, k1, batch_row, value, dy, n, o0, gr);
+      for (; o0 + 16 <= n; o0 += 16) gradient_row_block<16>(k0, k1, batch_row, value, dy, n, o0, gr);
+      for (; o0 + 4 <= n; o0 += 4) gradient_row_block<4>(k0, k1, batch_row, value, dy, n, o0, gr);
+      for (; o0 < n; ++o0) gradient_row_block<1>(k0, k1, batch_row, value, dy, n, o0, gr);
     }
-    adam_elements(theta + j * n, g, m + j * n, v + j * n, n, s);
+    adam_elements(theta + c0 * n, g, m + c0 * n, v + c0 * n, (c1 - c0) * n, s);
   }
 }
 

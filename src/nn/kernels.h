@@ -35,8 +35,10 @@ struct AdamScalars {
 void adam(float* theta, const float* grad, float* m, float* v, std::int64_t n, const AdamScalars& s);
 
 /// Adam on rows [row0, row1) of a row-major [rows × n] parameter whose gradient is a RowSparseGradient
-/// (row_sparse_gradient.h has the layout): each row's gradient is built in `g` (n floats of scratch, in
-/// L1) right before that row's update, so the dense gradient is never stored.
+/// (row_sparse_gradient.h has the layout): the gradient of kAdamChunkRows rows at a time is built in `g`
+/// (kAdamChunkRows · n floats of scratch, in L1) right before their update, so the dense gradient is
+/// never stored.
+inline constexpr std::int64_t kAdamChunkRows = 16;
 void adam_row_sparse(float* theta, float* m, float* v, std::int64_t row0, std::int64_t row1, std::int64_t n,
                      const std::int32_t* row_begin, const std::int32_t* batch_row, const float* value,
                      const float* dy, float* g, const AdamScalars& s);

@@ -141,7 +141,7 @@ TEST(Kernels, RowSparseAdamEqualsAdamOnTheScatteredGradient) {
                                  .step_size = 1e-3f, .bc2_sqrt = 0.5f, .eps = 1e-8f, .wd = 1e-2f};
     kernels::adam(theta_d.data(), grad.data(), m_d.data(), v_d.data(), rows * cols, s);
     // Two calls on row ranges [0, 4) and [4, 9), as two threads would split it.
-    std::vector<float> scratch(static_cast<std::size_t>(cols), 123.0f);
+    std::vector<float> scratch(static_cast<std::size_t>(kernels::kAdamChunkRows * cols), 123.0f);
     kernels::adam_row_sparse(theta.data(), m.data(), v.data(), 0, 4, cols, row_begin.data(), batch_row.data(),
                              value.data(), dy.data(), scratch.data(), s);
     kernels::adam_row_sparse(theta.data(), m.data(), v.data(), 4, rows, cols, row_begin.data(), batch_row.data(),
