@@ -13,20 +13,29 @@ ADVX_SIMD_CLONES float max(const float* x, std::int64_t n) {
   return mx;
 }
 
-ADVX_SIMD_CLONES double exp_shifted(const float* x, float shift, float* out, std::int64_t n) {
-  double sum = 0.0;
-  if (out != nullptr) {
-#pragma omp simd reduction(+ : sum)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const float e = simd::exp(x[i] - shift);
-      out[i] = e;
-      sum += static_cast<double>(e);
+ADVX_SIMD_CLONES double exp_shifted(const float* __restrict x, float shift, float* __restrict out, std::int64_t n) {
+  // Two loops per block of 256: the exponentials (pure throughput), then their sum into 32 double
+  // accumulators — four independent vector chains, where one accumulator would make every add wait for
+  // the previous one (a single-chain version ran at a third of this speed). Without `out` the block
+  // goes through a stack buffer; the summation order is the same either way.
+  constexpr std::int64_t kBlock = 256, kLanes = 32;
+  float buffer[kBlock];
+  double acc[kLanes] = {};
+  for (std::int64_t b0 = 0; b0 < n; b0 += kBlock) {
+    const std::int64_t len = n - b0 < kBlock ? n - b0 : kBlock;
+    float* __restrict e = out != nullptr ? out + b0 : buffer;
+#pragma omp simd
+    for (std::int64_t i = 0; i < len; ++i) e[i] = simd::exp(x[b0 + i] - shift);
+    std::int64_t i = 0;
+    for (; i + kLanes <= len; i += kLanes) {
+#pragma omp simd
+      for (std::int64_t l = 0; l < kLanes; ++l) acc[l] += static_cast<double>(e[i + l]);
     }
-  } else {
-#pragma omp simd reduction(+ : sum)
-    for (std::int64_t i = 0; i < n; ++i) sum += static_cast<double>(simd::exp(x[i] - shift));
+    for (std::int64_t l = 0; i + l < len; ++l) acc[l] += static_cast<double>(e[i + l]);
   }
-  return sum;
+  for (std::int64_t width = kLanes / 2; width > 0; width /= 2)  // pairwise, in a fixed order
+    for (std::int64_t l = 0; l < width; ++l) acc[l] += acc[l + width];
+  return acc[0];
 }
 
 ADVX_SIMD_CLONES void scale(float* x, float s, std::int64_t n) {
