@@ -1,8 +1,7 @@
 #include "advx/nn/activations.h"
 
-#include <cmath>
-
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -23,19 +22,8 @@ void relu_backward(const Tensor& x, const Tensor& dy, Tensor& dx) {
 }
 
 void sigmoid_forward(const Tensor& x, Tensor& y) {
-  y.resize(x.rows(), x.cols());
-  const float* xs = x.data();
-  float* ys = y.data();
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    // Branch on the sign so exp never overflows.
-    const float v = xs[i];
-    if (v >= 0.0f) {
-      ys[i] = 1.0f / (1.0f + std::exp(-v));
-    } else {
-      const float e = std::exp(v);
-      ys[i] = e / (1.0f + e);
-    }
-  }
+  y.resize(x.rows(), x.cols());  // y may alias x: resizing to the same shape keeps the contents
+  kernels::sigmoid(x.data(), y.data(), static_cast<std::int64_t>(x.size()));
 }
 
 void sigmoid_backward(const Tensor& y, const Tensor& dy, Tensor& dx) {

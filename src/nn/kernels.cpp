@@ -38,6 +38,22 @@ ADVX_SIMD_CLONES double exp_shifted(const float* __restrict x, float shift, floa
   return acc[0];
 }
 
+// x and out may be the same array: no __restrict.
+ADVX_SIMD_CLONES void exp_scaled(const float* x, float a, float* out, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) out[i] = simd::exp(a * x[i]);
+}
+
+ADVX_SIMD_CLONES void sigmoid(const float* x, float* y, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    // e^(−|v|) ∈ (0, 1]; 0 below −104, where float's e^x is 0 too (simd::exp stops at ≈ 1.2e-38).
+    const float e = v < -104.0f || v > 104.0f ? 0.0f : simd::exp(v >= 0.0f ? -v : v);
+    y[i] = v >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+  }
+}
+
 ADVX_SIMD_CLONES void scale(float* x, float s, std::int64_t n) {
 #pragma omp simd
   for (std::int64_t i = 0; i < n; ++i) x[i] *= s;

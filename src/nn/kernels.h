@@ -12,6 +12,13 @@ float max(const float* x, std::int64_t n);
 /// out[i] = e^(x[i] − shift) (out may be null: sum only); returns Σ_i e^(x[i] − shift), summed in double.
 double exp_shifted(const float* x, float shift, float* out, std::int64_t n);
 
+/// out[i] = e^(a · x[i]) (simd::exp: ≤ 2 ulp; a·x below −87.3 gives ≈ 1.2e-38, not a denormal). out may be x.
+void exp_scaled(const float* x, float a, float* out, std::int64_t n);
+
+/// y[i] = 1 / (1 + e^(−x[i])), through e^(−|x|) so that nothing overflows; exactly 0 or 1 beyond |x| > 104.
+/// y may be x.
+void sigmoid(const float* x, float* y, std::int64_t n);
+
 /// x[i] *= s.
 void scale(float* x, float s, std::int64_t n);
 

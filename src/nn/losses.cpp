@@ -82,9 +82,13 @@ double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* 
   const double inv_b = 1.0 / static_cast<double>(rows);
   const float* m = mu.data();
   const float* lv = logvar.data();
+  // exp(logvar) in float, vectorised (as PyTorch computes it), into dlogvar's buffer when there is one.
+  std::vector<float> scratch;
+  float* exps = dlogvar != nullptr ? dlogvar->data() : (scratch.resize(mu.size()), scratch.data());
+  kernels::exp_scaled(lv, 1.0f, exps, static_cast<std::int64_t>(mu.size()));
   double total = 0.0;
   for (std::size_t i = 0; i < mu.size(); ++i) {
-    const double e = std::exp(static_cast<double>(lv[i]));
+    const double e = exps[i];
     total += -static_cast<double>(lv[i]) + e + static_cast<double>(m[i]) * m[i] - 1.0;
     if (dmu != nullptr) {
       dmu->data()[i] = static_cast<float>(m[i] * inv_b);

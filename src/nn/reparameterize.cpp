@@ -1,9 +1,10 @@
 #include "advx/nn/reparameterize.h"
 
-#include <cmath>
+#include <algorithm>
 
 #include "advx/nn/noise.h"
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -12,11 +13,10 @@ void reparameterize_forward(const Tensor& mu, const Tensor& logvar, Rng& rng, Te
   eps.resize(mu.rows(), mu.cols());
   fill_normal(rng, eps.values());
   z.resize(mu.rows(), mu.cols());
-  const float* m = mu.data();
-  const float* lv = logvar.data();
-  const float* es = eps.data();
-  float* zs = z.data();
-  for (std::size_t i = 0; i < mu.size(); ++i) zs[i] = m[i] + es[i] * std::exp(0.5f * lv[i]);
+  const auto n = static_cast<std::int64_t>(mu.size());
+  kernels::exp_scaled(logvar.data(), 0.5f, z.data(), n);  // σ, in z's buffer
+  kernels::multiply(eps.data(), z.data(), z.data(), n);     // ε·σ
+  kernels::axpy(1.0f, mu.data(), z.data(), n);              // + μ
 }
 
 void reparameterize_backward(const Tensor& logvar, const Tensor& eps, const Tensor& dz, Tensor& dmu,
@@ -25,15 +25,13 @@ void reparameterize_backward(const Tensor& logvar, const Tensor& eps, const Tens
   detail::require_same_shape(logvar, dz, "reparameterize_backward");
   dmu.resize(dz.rows(), dz.cols());
   dlogvar.resize(dz.rows(), dz.cols());
-  const float* lv = logvar.data();
-  const float* es = eps.data();
-  const float* g = dz.data();
-  float* dm = dmu.data();
+  const auto n = static_cast<std::int64_t>(dz.size());
+  std::copy(dz.values().begin(), dz.values().end(), dmu.values().begin());
   float* dl = dlogvar.data();
-  for (std::size_t i = 0; i < dz.size(); ++i) {
-    dm[i] = g[i];
-    dl[i] = g[i] * es[i] * 0.5f * std::exp(0.5f * lv[i]);
-  }
+  kernels::exp_scaled(logvar.data(), 0.5f, dl, n);  // σ
+  kernels::multiply(eps.data(), dl, dl, n);
+  kernels::multiply(dz.data(), dl, dl, n);
+  kernels::scale(dl, 0.5f, n);
 }
 
 }  // namespace advx::nn
