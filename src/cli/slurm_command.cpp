@@ -37,8 +37,21 @@ std::string replace_all(std::string text, const std::string& key, const std::str
 int run_slurm_command(const SlurmArgs& a) {
   namespace fs = std::filesystem;
   const auto sweep = SweepFile::load(a.sweep);  // fail now, not in the queue
-  if (!std::regex_match(a.time, std::regex(R"((\d+-)?\d{1,2}:\d{2}:\d{2})")))
+  std::smatch hms;
+  if (!std::regex_match(a.time, hms, std::regex(R"((?:(\d+)-)?(\d{1,2}):(\d{2}):(\d{2}))")))
     throw InputError(fmt::format("--time: expected HH:MM:SS or D-HH:MM:SS, got '{}'", a.time));
+  const long limit_s = (hms[1].matched ? std::stol(hms[1].str()) * 86400 : 0) + std::stol(hms[2].str()) * 3600 +
+                       std::stol(hms[3].str()) * 60 + std::stol(hms[4].str());
+  if (limit_s <= a.warn_seconds)
+    throw InputError(fmt::format("--warn-seconds {} must be shorter than the time limit --time {} ({} s)",
+                                 a.warn_seconds, a.time, limit_s));
+  // SLURM checks limits every 30 s and may send the warning up to a minute early: below warn + 90 s a
+  // run may be stopped seconds after it started, every time, and the sweep barely advances.
+  if (limit_s < a.warn_seconds + 90)
+    std::cerr << fmt::format(
+        "advx: warning: with --time {} and --warn-seconds {}, SLURM (which may warn up to a minute early) can "
+        "stop every run seconds after it starts; use a limit of at least {} s\n",
+        a.time, a.warn_seconds, a.warn_seconds + 90);
   const std::string text = a.array > 0 ? kArrayTemplate : kSweepTemplate;
   if (text.empty()) throw std::runtime_error("this advx was built without the slurm/ templates");
 

@@ -93,7 +93,10 @@ void Adam::step() {
   }
 }
 
-Tensor dense_gradient(const ParamRef& p) { return p.row_grad != nullptr ? p.row_grad->dense() : *p.grad; }
+Tensor dense_gradient(const ParamRef& p) {
+  detail::require(p.grad != nullptr || p.row_grad != nullptr, "dense_gradient: parameter has no gradient");
+  return p.row_grad != nullptr ? p.row_grad->dense() : *p.grad;
+}
 
 void Adam::set_state(State state) {
   detail::require(state.step >= 0 && state.exp_avg.size() == params_.size() &&

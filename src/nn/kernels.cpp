@@ -40,8 +40,15 @@ ADVX_SIMD_CLONES double exp_shifted(const float* __restrict x, float shift, floa
 
 // x and out may be the same array: no __restrict.
 ADVX_SIMD_CLONES void exp_scaled(const float* x, float a, float* out, std::int64_t n) {
+  // Beyond float's largest e^x, +inf as std::exp gives: a diverging logvar must make the loss non-finite
+  // (the trainer's divergence test), not saturate at simd::exp's cap.
+  constexpr float kOverflow = 88.7228394f;  // ln(FLT_MAX)
+  constexpr float kInf = __builtin_inff();
 #pragma omp simd
-  for (std::int64_t i = 0; i < n; ++i) out[i] = simd::exp(a * x[i]);
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float ax = a * x[i];
+    out[i] = ax > kOverflow ? kInf : simd::exp(ax);
+  }
 }
 
 ADVX_SIMD_CLONES void sigmoid(const float* x, float* y, std::int64_t n) {

@@ -9,10 +9,13 @@ namespace advx::nn::kernels {
 /// max_i x[i] (n ≥ 1).
 float max(const float* x, std::int64_t n);
 
-/// out[i] = e^(x[i] − shift) (out may be null: sum only); returns Σ_i e^(x[i] − shift), summed in double.
+/// out[i] = e^(x[i] − shift) (out may be null: sum only; else it must not overlap x); returns
+/// Σ_i e^(x[i] − shift), summed in double. For max-shifted softmax inputs (x − shift ≤ 0): simd::exp's
+/// caps do not arise there.
 double exp_shifted(const float* x, float shift, float* out, std::int64_t n);
 
-/// out[i] = e^(a · x[i]) (simd::exp: ≤ 2 ulp; a·x below −87.3 gives ≈ 1.2e-38, not a denormal). out may be x.
+/// out[i] = e^(a · x[i]) (simd::exp: ≤ 2 ulp; a·x below −87.3 gives ≈ 1.2e-38, not a denormal; above
+/// ln(FLT_MAX) +inf, as std::exp; NaN stays NaN). out may be x.
 void exp_scaled(const float* x, float a, float* out, std::int64_t n);
 
 /// y[i] = 1 / (1 + e^(−x[i])), through e^(−|x|) so that nothing overflows; exactly 0 or 1 beyond |x| > 104.

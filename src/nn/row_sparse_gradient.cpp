@@ -8,10 +8,15 @@
 
 namespace advx::nn {
 
-RowSparseGradient::RowSparseGradient(std::int64_t in, std::int64_t out)
-    : in_(in), out_(out), row_begin_(static_cast<std::size_t>(in + 1), 0) {
+namespace {
+std::int64_t checked_rows(std::int64_t in, std::int64_t out) {
   detail::require(in > 0 && out > 0, "RowSparseGradient: sizes must be positive, got [{} x {}]", in, out);
+  return in;
 }
+}  // namespace
+
+RowSparseGradient::RowSparseGradient(std::int64_t in, std::int64_t out)
+    : in_(checked_rows(in, out)), out_(out), row_begin_(static_cast<std::size_t>(in + 1), 0) {}
 
 void RowSparseGradient::assign(const SparseRows& x, const Tensor& dy) {
   detail::require(x.cols == in_ && dy.cols() == out_ && x.rows() == dy.rows(),
@@ -23,10 +28,12 @@ void RowSparseGradient::assign(const SparseRows& x, const Tensor& dy) {
                   x.nnz());
   // Transpose x by counting sort on the item: a stable pass over the batch rows in order keeps each
   // item's entries in increasing batch-row order.
-  std::fill(row_begin_.begin(), row_begin_.end(), 0);
-  for (const auto j : x.col_idx) ++row_begin_[static_cast<std::size_t>(j) + 1];
-  for (std::size_t j = 0; j < static_cast<std::size_t>(in_); ++j) row_begin_[j + 1] += row_begin_[j];
   const auto nnz = static_cast<std::size_t>(x.nnz());
+  detail::require(x.col_idx.size() >= nnz && x.values.size() >= nnz,
+                  "RowSparseGradient::assign: batch has {} entries but {} column indices", nnz, x.col_idx.size());
+  std::fill(row_begin_.begin(), row_begin_.end(), 0);
+  for (std::size_t k = 0; k < nnz; ++k) ++row_begin_[static_cast<std::size_t>(x.col_idx[k]) + 1];
+  for (std::size_t j = 0; j < static_cast<std::size_t>(in_); ++j) row_begin_[j + 1] += row_begin_[j];
   batch_row_.resize(nnz);
   value_.resize(nnz);
   std::vector<std::int32_t>& next = scratch_;

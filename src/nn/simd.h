@@ -3,7 +3,7 @@
 //
 // advx is built for the baseline x86-64 (one binary for every node of a cluster), so GCC vectorises
 // plain loops with 128-bit SSE only. oneDNN picks AVX-512 / AVX2 kernels at run time; the loops advx owns
-// (Adam, softmax/NLL, the sparse encoder, dropout) do the same with ADVX_SIMD_CLONES: the compiler emits
+// (Adam, softmax/NLL, the sparse encoder, dropout, training noise, exp and sigmoid) do the same with ADVX_SIMD_CLONES: the compiler emits
 // an x86-64-v4 (AVX-512), an x86-64-v3 (AVX2 + FMA) and a baseline version, and the loader binds the best
 // one the CPU supports (GNU ifunc), once per process.
 //
@@ -28,8 +28,9 @@ namespace advx::nn::simd {
 /// e^x in float, vectorisable (no table, no branch, no errno): Cody–Waite reduction x = n·ln2 + r with
 /// |r| ≤ ln2/2, a degree-6 polynomial for e^r (Cephes' expf coefficients, ≤ 2 ulp on the reduced range),
 /// and 2^n built in the exponent bits. Inputs are clamped to [−87.3, 88.3]: results below e^−87.3 flush to
-/// ≈ 1.2e-38 instead of denormals/0 — the callers (softmax over max-shifted logits) only ever sum them —
-/// and above e^88.3 ≈ 2.1e38 saturate there instead of +inf. NaN propagates (the clamps keep a NaN).
+/// ≈ 1.2e-38 instead of denormals/0, and above e^88.3 ≈ 2.1e38 saturate there instead of +inf; callers that
+/// can meet either end handle it (kernels::exp_scaled returns +inf on overflow, kernels::sigmoid 0 / 1).
+/// NaN propagates (the clamps keep a NaN).
 inline float exp(float x) {
   constexpr float kLog2e = 1.44269504088896341f;
   constexpr float kLn2Hi = 0.693359375f;

@@ -90,5 +90,18 @@ done
 expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
 expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
 
+# advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
+slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
+expect 2 'advx: error: --time: expected HH:MM:SS' -- slurm --time 1:2
+one_line_error
+expect 2 'advx: error: --warn-seconds 120 must be shorter than the time limit' -- slurm --time 00:01:00
+one_line_error
+expect 0 'advx: warning: .*at least 120 s' -- slurm --time 00:01:00 --warn-seconds 30
+checks=$((checks + 1))
+grep -q -- '--signal=B:USR1@30' "$tmp"/advx-*.sbatch || { echo "FAIL: advx slurm wrote no script with the warning"; failures=$((failures + 1)); }
+expect 0 'advx-.*\.sbatch' -- slurm --time 00:02:00 --warn-seconds 30
+checks=$((checks + 1))
+if grep -q 'warning' "$tmp/err"; then echo "FAIL: advx slurm warned about a 2 min limit with a 30 s warning"; failures=$((failures + 1)); fi
+
 echo "$((checks - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -52,7 +52,8 @@ TEST(Noise, UniformsAreUniformAndUncorrelated) {
   const double expected = kMany / 64.0;
   for (const double c : bins) chi2 += (c - expected) * (c - expected) / expected;
   EXPECT_LT(chi2, 110.0);  // 63 degrees of freedom: P(χ² > 110) ≈ 2·10⁻⁴
-  // Neighbours within a lane's pair (1), across lanes (8) and one step of a lane apart (16).
+  // Each block of 16 holds one step of the 8 lanes: lane l's two halves at l and 8 + l. Lags 1, 2, 15, 17
+  // compare different lanes, 8 the two halves of one lane's draw, 16 one lane's consecutive steps.
   for (const std::size_t lag : {1u, 2u, 8u, 15u, 16u, 17u}) EXPECT_LT(std::fabs(lag_correlation(u, lag)), 0.005) << lag;
 }
 
@@ -90,6 +91,53 @@ TEST(Noise, NormalsAreStandardNormal) {
   for (const std::size_t lag : {1u, 8u, 16u}) EXPECT_LT(std::fabs(lag_correlation(y, lag)), 0.005) << lag;
 }
 
+// The generator as noise.h describes it, written out in scalar double precision: one draw of the
+// caller's stream, SplitMix64 into 8 xoshiro256** states (word-major), lane l's output r giving the
+// floats at 16·step + l and 16·step + 8 + l. Checks the vector build the CPU runs, log and sincos included.
+TEST(Noise, IsTheDocumentedLaneGenerator) {
+  for (const std::uint64_t seed : {3u, 4u}) {
+    Rng rng(seed), replay(seed);
+    const std::size_t n = 16 * 40 + 5;  // 40 blocks and a partial one
+    std::vector<float> u(n), z(n);
+    fill_uniform(rng, u);
+    fill_normal(rng, z);
+    for (const bool normal : {false, true}) {
+      std::uint64_t sm = replay.next_u64();
+      std::uint64_t s[4][8];
+      for (int lane = 0; lane < 8; ++lane)
+        for (auto& word : s) word[lane] = splitmix64(sm);
+      const auto rotl = [](std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+      double worst = 0;
+      for (std::size_t block = 0; 16 * block < n; ++block)
+        for (int lane = 0; lane < 8; ++lane) {
+          const std::uint64_t r = rotl(s[1][lane] * 5, 7) * 9;
+          const std::uint64_t t = s[1][lane] << 17;
+          s[2][lane] ^= s[0][lane];
+          s[3][lane] ^= s[1][lane];
+          s[1][lane] ^= s[2][lane];
+          s[0][lane] ^= s[3][lane];
+          s[2][lane] ^= t;
+          s[3][lane] = rotl(s[3][lane], 45);
+          const double hi = static_cast<double>(r >> 40) * 0x1.0p-24, lo = static_cast<double>((r >> 16) & 0xFFFFFF) * 0x1.0p-24;
+          const std::size_t first = 16 * block + static_cast<std::size_t>(lane), second = first + 8;
+          if (!normal) {
+            if (first < n) {
+              EXPECT_EQ(u[first], static_cast<float>(hi));
+            }
+            if (second < n) {
+              EXPECT_EQ(u[second], static_cast<float>(lo));
+            }
+          } else {
+            const double radius = std::sqrt(-2.0 * std::log(hi + 0x1.0p-24)), angle = 2.0 * 3.14159265358979323846 * lo;
+            if (first < n) worst = std::max(worst, std::fabs(z[first] - radius * std::cos(angle)));
+            if (second < n) worst = std::max(worst, std::fabs(z[second] - radius * std::sin(angle)));
+          }
+        }
+      EXPECT_LT(worst, 2e-6) << "seed " << seed;  // float Box–Muller: a few ulp of values up to 5.8
+    }
+  }
+}
+
 TEST(Noise, TakesOneDrawPerCallAndIsAPrefixOfLongerRequests) {
   for (const std::size_t n : {1u, 15u, 16u, 17u, 100u}) {
     Rng a(7), b(7), c(7);
@@ -117,6 +165,9 @@ TEST(Noise, TakesOneDrawPerCallAndIsAPrefixOfLongerRequests) {
   fill_uniform(r2, p2);
   EXPECT_NE(p, q);
   EXPECT_EQ(p, p2);
+  fill_normal(r1, p);
+  fill_normal(r1, q);
+  EXPECT_NE(p, q);
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ struct ParamRef {
 
 class Adam {
  public:
-  /// Throws std::invalid_argument for a null pointer or a param/grad shape mismatch.
+  /// Throws std::invalid_argument for a null parameter, none or both of grad / row_grad set, or a shape
+  /// mismatch between a parameter and its gradient.
   Adam(std::vector<ParamRef> params, AdamOptions options);
 
   /// One update of every parameter from its current gradient.

@@ -22,7 +22,8 @@ namespace advx::nn {
 double multinomial_nll(const Tensor& logits, const SparseRows& targets, Tensor* dlogits);
 
 /// KL(N(μ, σ²) ‖ N(0, 1)) as the reference computes it: 0.5·(1/B) Σ_u Σ_d (−logvar + exp(logvar) + μ² − 1).
-/// Gradients: dmu = μ/B, dlogvar = 0.5·(exp(logvar) − 1)/B. Pass both gradient pointers or neither.
+/// Gradients: dmu = μ/B, dlogvar = 0.5·(exp(logvar) − 1)/B. Pass both gradient pointers or neither; they
+/// must not point at mu or logvar. exp(logvar) is computed in float, as PyTorch does (+inf on overflow).
 double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar);
 
 /// PyTorch's CrossEntropyLoss(weight=w): Σ_u w_{y_u}·nll_u / Σ_u w_{y_u}, nll_u = lse(logits_u) − logits_u[y_u],

@@ -9,10 +9,11 @@ namespace advx::nn {
 
 /// Draws eps (same shape as mu, row-major, from fill_normal(rng, ·), noise.h) and sets
 /// z = mu + eps·exp(0.5·logvar). mu and logvar must have the same shape (else std::invalid_argument);
-/// z and eps are resized.
+/// z and eps are resized; neither may be the same tensor as an input.
 void reparameterize_forward(const Tensor& mu, const Tensor& logvar, Rng& rng, Tensor& z, Tensor& eps);
 
-/// Given dz: dmu = dz, dlogvar = dz · eps · 0.5 · exp(0.5·logvar). Outputs are resized (overwritten).
+/// Given dz: dmu = dz, dlogvar = dz · eps · 0.5 · exp(0.5·logvar). Outputs are resized (overwritten) and
+/// must not be the same tensors as the inputs.
 void reparameterize_backward(const Tensor& logvar, const Tensor& eps, const Tensor& dz, Tensor& dmu,
                              Tensor& dlogvar);
 

@@ -43,7 +43,7 @@ class RowSparseGradient {
  private:
   std::int64_t in_ = 0;
   std::int64_t out_ = 0;
-  std::vector<std::int32_t> row_begin_;  // in + 1 offsets
+  std::vector<std::int32_t> row_begin_{0};  // in + 1 offsets
   std::vector<std::int32_t> batch_row_;  // nnz(x), grouped by item, batch rows increasing within an item
   std::vector<float> value_;             // nnz(x), aligned with batch_row_
   Tensor dy_;

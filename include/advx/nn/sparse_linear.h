@@ -3,8 +3,9 @@
 // the dense O(batch·in·out).
 //
 // Layout: W is stored item-major, [in × out] — the transpose of PyTorch's nn.Linear weight — so the
-// contribution of item j, W[j, :], is one contiguous row: forward is a gather-and-add of rows,
-// backward a scatter-add into rows. A checkpoint converter to PyTorch must transpose it.
+// contribution of item j, W[j, :], is one contiguous row: forward is a gather-and-add of rows, and each
+// row's gradient is a sum over the batch rows holding that item. A checkpoint converter to PyTorch must
+// transpose W.
 //
 // Only parameter gradients are produced: the input is data, nothing upstream needs dx.
 // Gradients are overwritten by backward_weights. The weight gradient is kept factored (xᵀ·dy, see
@@ -37,9 +38,10 @@ class SparseLinear {
   [[nodiscard]] Tensor& bias_grad() { return bias_grad_; }
   [[nodiscard]] const Tensor& weight() const { return weight_; }
   [[nodiscard]] const Tensor& bias() const { return bias_; }
-  /// dW, factored (what Adam consumes), and as a dense [in × out] tensor (tests, gradient checks).
+  /// dW, factored (what Adam consumes), and copied into a dense [in × out] tensor (3 MB at ML-1M size:
+  /// tests and gradient checks only).
   [[nodiscard]] const RowSparseGradient& weight_row_grad() const { return weight_grad_; }
-  [[nodiscard]] Tensor weight_grad() const { return weight_grad_.dense(); }
+  [[nodiscard]] Tensor dense_weight_grad() const { return weight_grad_.dense(); }
   [[nodiscard]] const Tensor& bias_grad() const { return bias_grad_; }
 
   /// y_r = b + Σ_{(j, v) ∈ row r} v·W[j, :]; y is resized to [x.rows() × out].
