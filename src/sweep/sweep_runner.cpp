@@ -91,7 +91,9 @@ class DataCache {
 
 /// Runs one planned trial. A trial that throws becomes a `failed` record with the message. A stop signal
 /// between epochs checkpoints the trial and cancels it (nullopt: nothing is recorded; the next run
-/// resumes it from the checkpoint).
+/// resumes it from the checkpoint). A trial stopped before it finished an epoch in this run (e.g. handed
+/// out just as the signal came) writes no checkpoint: there is no progress to keep, and the next run
+/// starts it where it started here.
 std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec, const SweepOptions& options, int rank,
                                    const std::string& host, DataCache& cache) {
   const auto t0 = Clock::now();
@@ -105,6 +107,7 @@ std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec
   rec.rank = rank;
   rec.host = host;
   try {
+    if (stopping()) return std::nullopt;  // not started: it runs in full next time
     TrialConfig config = trial_config(sweep, spec);
     if (options.threads > 0) config.threads = options.threads;
     const Dataset& data = cache.get(config);
@@ -127,12 +130,19 @@ std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec
       std::filesystem::create_directories(ckpt.parent_path(), ec);
       trainer->save_checkpoint(ckpt);
     };
+    const std::int32_t first_epoch = trainer->epoch();
     while (!stopping() && trainer->train_epoch()) {
       if (options.checkpoint_every > 0 && trainer->epoch() % options.checkpoint_every == 0 && !trainer->done()) save();
     }
     if (stopping() && !trainer->done()) {
-      save();
-      std::cout << fmt::format("rank {}: checkpointed trial {} at epoch {}\n", rank, spec.id, trainer->epoch()) << std::flush;
+      if (trainer->epoch() > first_epoch) {
+        save();
+        std::cout << fmt::format("rank {}: checkpointed trial {} at epoch {}\n", rank, spec.id, trainer->epoch()) << std::flush;
+      } else {
+        std::cout << fmt::format("rank {}: trial {} stopped before an epoch finished; the next run starts it at epoch {}\n",
+                                 rank, spec.id, first_epoch)
+                  << std::flush;
+      }
       return std::nullopt;
     }
     rec.result = trainer->finish();

@@ -153,6 +153,8 @@ sleep 0.3
 kill -USR1 $mpirun_pid
 wait $mpirun_pid
 check "SIGUSR1 leaves checkpoints" test -n "$(ls u.h5.ckpt 2>/dev/null)"
+# A trial handed out as the signal came has no epoch to keep: no checkpoint at epoch 0.
+check "no trial is checkpointed at epoch 0" bash -c "! grep -qE 'checkpointed trial [0-9a-f]+ at epoch 0$' usr1.txt"
 mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1-rerun.txt 2>&1
 check "rerun resumes from a checkpoint epoch > 0" grep -qE "resumed trial .* from checkpoint epoch [1-9]" usr1-rerun.txt
 check "checkpoints are removed once recorded" test -z "$(ls u.h5.ckpt 2>/dev/null)"
