@@ -73,16 +73,21 @@ ADVX_SIMD_CLONES void axpy(float a, const float* __restrict x, float* __restrict
 
 namespace {
 
-// Columns [o0, o0 + B) of one sparse-input output row, with the B partial sums held in registers across
-// all nnz of the row (a plain loop reloads and stores y for every input item, a store-to-load chain per
-// item). Inlined into each dispatched clone, so it is compiled for that clone's ISA.
+// Columns [o0, o0 + B) of y = b + Σ_k v[k]·W[idx[k], :] (b null: 0), with the B partial sums held in
+// registers across all nnz entries (a plain loop reloads and stores y for every entry, a store-to-load
+// chain per entry). Inlined into each dispatched clone, so it is compiled for that clone's ISA.
 template <std::int64_t B>
 [[gnu::always_inline]] inline void sparse_row_block(const float* __restrict b, const std::int32_t* idx, const float* v,
                                                     std::int64_t nnz, const float* __restrict w, float* __restrict y,
                                                     std::int64_t n, std::int64_t o0) {
   float acc[B];
+  if (b != nullptr) {
 #pragma omp simd
-  for (std::int64_t o = 0; o < B; ++o) acc[o] = b[o0 + o];
+    for (std::int64_t o = 0; o < B; ++o) acc[o] = b[o0 + o];
+  } else {
+#pragma omp simd
+    for (std::int64_t o = 0; o < B; ++o) acc[o] = 0.0f;
+  }
   // The W rows are scattered over a matrix larger than L2 and the loop is latency-bound on them:
   // prefetch the block's slice of the row kPrefetch items ahead.
   constexpr std::int64_t kPrefetch = 8;
@@ -100,17 +105,23 @@ template <std::int64_t B>
   for (std::int64_t o = 0; o < B; ++o) y[o0 + o] = acc[o];
 }
 
-}  // namespace
-
-ADVX_SIMD_CLONES void sparse_row_forward(const float* __restrict b, const std::int32_t* idx, const float* v,
-                                         std::int64_t nnz, const float* __restrict w, float* __restrict y,
-                                         std::int64_t n) {
-  // Blocks of 64 columns, then 16, 4 and 1 for the rest (200 = 3·64 + 2·4).
+// The whole row: blocks of 64 columns, then 16, 4 and 1 for the rest (200 = 3·64 + 2·4).
+[[gnu::always_inline]] inline void sparse_row(const float* __restrict b, const std::int32_t* idx, const float* v,
+                                              std::int64_t nnz, const float* __restrict w, float* __restrict y,
+                                              std::int64_t n) {
   std::int64_t o0 = 0;
   for (; o0 + 64 <= n; o0 += 64) sparse_row_block<64>(b, idx, v, nnz, w, y, n, o0);
   for (; o0 + 16 <= n; o0 += 16) sparse_row_block<16>(b, idx, v, nnz, w, y, n, o0);
   for (; o0 + 4 <= n; o0 += 4) sparse_row_block<4>(b, idx, v, nnz, w, y, n, o0);
   for (; o0 < n; ++o0) sparse_row_block<1>(b, idx, v, nnz, w, y, n, o0);
+}
+
+}  // namespace
+
+ADVX_SIMD_CLONES void sparse_row_forward(const float* __restrict b, const std::int32_t* idx, const float* v,
+                                         std::int64_t nnz, const float* __restrict w, float* __restrict y,
+                                         std::int64_t n) {
+  sparse_row(b, idx, v, nnz, w, y, n);
 }
 
 // x and y may be the same array (in-place dropout): no __restrict on them.
@@ -148,25 +159,6 @@ namespace {
   }
 }
 
-// Columns [o0, o0 + B) of one gradient row, Σ_k value[k]·dy[batch_row[k], o0 + o] over the row's entries
-// [k0, k1), with the B sums in registers (zero for a row without entries), stored once into g.
-template <std::int64_t B>
-[[gnu::always_inline]] inline void gradient_row_block(std::int64_t k0, std::int64_t k1, const std::int32_t* batch_row,
-                                                      const float* value, const float* __restrict dy, std::int64_t n,
-                                                      std::int64_t o0, float* __restrict g) {
-  float acc[B];
-#pragma omp simd
-  for (std::int64_t o = 0; o < B; ++o) acc[o] = 0.0f;
-  for (std::int64_t k = k0; k < k1; ++k) {
-    const float vk = value[k];
-    const float* __restrict dr = dy + static_cast<std::int64_t>(batch_row[k]) * n + o0;
-#pragma omp simd
-    for (std::int64_t o = 0; o < B; ++o) acc[o] += vk * dr[o];
-  }
-#pragma omp simd
-  for (std::int64_t o = 0; o < B; ++o) g[o0 + o] = acc[o];
-}
-
 }  // namespace
 
 ADVX_SIMD_CLONES void adam(float* __restrict theta, const float* __restrict grad, float* __restrict m,
@@ -186,13 +178,9 @@ ADVX_SIMD_CLONES void adam_row_sparse(float* __restrict theta, float* __restrict
   for (std::int64_t c0 = row0; c0 < row1; c0 += kAdamChunkRows) {
     const std::int64_t c1 = c0 + kAdamChunkRows < row1 ? c0 + kAdamChunkRows : row1;
     for (std::int64_t j = c0; j < c1; ++j) {
-      float* gr = g + (j - c0) * n;
-      const std::int64_t k0 = row_begin[j], k1 = row_begin[j + 1];
-      std::int64_t o0 = 0;
-      for (; o0 + 64 <= n; o0 += 64) gradient_row_block<64>(k0, k1, batch_row, value, dy, n, o0, gr);
-      for (; o0 + 16 <= n; o0 += 16) gradient_row_block<16>(k0, k1, batch_row, value, dy, n, o0, gr);
-      for (; o0 + 4 <= n; o0 += 4) gradient_row_block<4>(k0, k1, batch_row, value, dy, n, o0, gr);
-      for (; o0 < n; ++o0) gradient_row_block<1>(k0, k1, batch_row, value, dy, n, o0, gr);
+      // Gradient row j = Σ_k value[k]·dy[batch_row[k], :]: a sparse row of dy's rows, as the forward's.
+      const std::int64_t k0 = row_begin[j];
+      sparse_row(nullptr, batch_row + k0, value + k0, row_begin[j + 1] - k0, dy, g + (j - c0) * n, n);
     }
     adam_elements(theta + c0 * n, g, m + c0 * n, v + c0 * n, (c1 - c0) * n, s);
   }
