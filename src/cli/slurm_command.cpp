@@ -38,7 +38,7 @@ int run_slurm_command(const SlurmArgs& a) {
   namespace fs = std::filesystem;
   const auto sweep = SweepFile::load(a.sweep);  // fail now, not in the queue
   std::smatch hms;
-  if (!std::regex_match(a.time, hms, std::regex(R"((?:(\d+)-)?(\d{1,2}):(\d{2}):(\d{2}))")))
+  if (!std::regex_match(a.time, hms, std::regex(R"((?:(\d{1,5})-)?(\d{1,2}):(\d{2}):(\d{2}))")))
     throw InputError(fmt::format("--time: expected HH:MM:SS or D-HH:MM:SS, got '{}'", a.time));
   const long limit_s = (hms[1].matched ? std::stol(hms[1].str()) * 86400 : 0) + std::stol(hms[2].str()) * 3600 +
                        std::stol(hms[3].str()) * 60 + std::stol(hms[4].str());

@@ -28,7 +28,8 @@ void scale(float* x, float s, std::int64_t n);
 /// y[i] += a · x[i].
 void axpy(float a, const float* x, float* y, std::int64_t n);
 
-/// y = b + Σ_k v[k] · W[idx[k], :]: one output row of a sparse-input linear layer (W row-major, n cols).
+/// y = b + Σ_k v[k] · W[idx[k], :]: one output row of a sparse-input linear layer (W row-major, n cols);
+/// b may be null (no bias). Summed in k order.
 void sparse_row_forward(const float* b, const std::int32_t* idx, const float* v, std::int64_t nnz, const float* w,
                         float* y, std::int64_t n);
 

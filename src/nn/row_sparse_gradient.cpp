@@ -51,10 +51,12 @@ void RowSparseGradient::assign(const SparseRows& x, const Tensor& dy) {
 Tensor RowSparseGradient::dense() const {
   Tensor out(in_, out_);
   if (dy_.empty()) return out;
-  for (std::int64_t j = 0; j < in_; ++j)
-    for (auto k = row_begin_[static_cast<std::size_t>(j)]; k < row_begin_[static_cast<std::size_t>(j + 1)]; ++k)
-      kernels::axpy(value_[static_cast<std::size_t>(k)], dy_.row(batch_row_[static_cast<std::size_t>(k)]).data(),
-                    out.row(j).data(), out_);
+  // Row j the way Adam's kernel builds it: a sparse row over dy's rows, no bias.
+  for (std::int64_t j = 0; j < in_; ++j) {
+    const std::int32_t k0 = row_begin_[static_cast<std::size_t>(j)];
+    kernels::sparse_row_forward(nullptr, batch_row_.data() + k0, value_.data() + k0,
+                                row_begin_[static_cast<std::size_t>(j + 1)] - k0, dy_.data(), out.row(j).data(), out_);
+  }
   return out;
 }
 

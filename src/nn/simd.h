@@ -3,9 +3,9 @@
 //
 // advx is built for the baseline x86-64 (one binary for every node of a cluster), so GCC vectorises
 // plain loops with 128-bit SSE only. oneDNN picks AVX-512 / AVX2 kernels at run time; the loops advx owns
-// (Adam, softmax/NLL, the sparse encoder, dropout, training noise, exp and sigmoid) do the same with ADVX_SIMD_CLONES: the compiler emits
-// an x86-64-v4 (AVX-512), an x86-64-v3 (AVX2 + FMA) and a baseline version, and the loader binds the best
-// one the CPU supports (GNU ifunc), once per process.
+// (Adam, softmax/NLL, the sparse encoder, dropout, training noise, exp and sigmoid) do the same with
+// ADVX_SIMD_CLONES: the compiler emits an x86-64-v4 (AVX-512), an x86-64-v3 (AVX2 + FMA) and a baseline
+// version, and the loader binds the best one the CPU supports (GNU ifunc), once per process.
 //
 // Rules for a kernel marked ADVX_SIMD_CLONES: it is a serial loop (`#pragma omp simd` is fine) — an
 // `omp parallel` region inside it would be outlined into one function shared by every clone and compiled

@@ -3,9 +3,10 @@
 //
 // At ML-1M size a training step draws ≈ 140,000 dropout uniforms and 6,400 normals. One xoshiro stream
 // drawn a value at a time is a serial dependency chain, and Box–Muller through libm's double log and
-// sincos costs more still: together ≈ 13 % of an epoch (perf, before this file existed). Here each call takes one 64-bit draw from the
-// caller's Rng, expands it (SplitMix64) into 8 independent xoshiro256** streams and runs them side by
-// side in vector registers; normals use Box–Muller in float with vectorised log and sincos (simd.h).
+// sincos costs more still: together ≈ 13 % of an epoch (perf, before this file existed). Here each call
+// takes one 64-bit draw from the caller's Rng, expands it (SplitMix64) into 8 independent xoshiro256**
+// streams and runs them side by side in vector registers; normals use Box–Muller in float with
+// vectorised log and sincos (simd.h).
 //
 // The caller's Rng advances by exactly one draw per call (none for an empty span), so its state is still
 // all that a checkpoint needs, and the numbers depend only on that state and the sizes asked for — never

@@ -34,10 +34,10 @@ struct SparseRows {
 
 /// The MultVAE input transform (REFERENCE §2, steps 1–2), in place: inverted dropout with probability p
 /// on the binary entries (entry kept with scale 1/(1−p) unless u < p, where u is one uniform per stored
-/// entry in row-major order from fill_uniform(*rng, ·), noise.h), then each row divided by max(‖row‖₂, 1e-12). Dropped entries are
-/// removed from the structure (they contribute exactly 0). Dropout on the implicit zeros of the dense
-/// row is a no-op, so drawing only for stored entries gives the same distribution as PyTorch's dense
-/// dropout. p = 0 (eval mode) draws nothing and `rng` may be null; otherwise rng is required.
+/// entry in row-major order from fill_uniform(*rng, ·), noise.h), then each row divided by
+/// max(‖row‖₂, 1e-12). Dropped entries are removed from the structure (they contribute exactly 0).
+/// Dropout on the implicit zeros of the dense row is a no-op, so drawing only for stored entries gives
+/// the same distribution as PyTorch's dense dropout. p = 0 (eval mode) draws nothing and `rng` may be null; otherwise rng is required.
 /// p must be in [0, 1] (p = 1 drops everything, as in PyTorch).
 void dropout_normalize(SparseRows& x, float p, Rng* rng);
 
