@@ -192,6 +192,7 @@ DatasetInfo info(hid_t parent, const std::string& name) {
   DatasetInfo out;
   Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!ds.valid()) return out;
+  out.opened = true;
   Handle type(H5Dget_type(ds.get()), H5Tclose);
   switch (H5Tget_class(type.get())) {
     case H5T_FLOAT: out.kind = Kind::kFloat; break;

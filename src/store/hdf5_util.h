@@ -73,6 +73,7 @@ std::vector<std::string> list(hid_t group);
 
 enum class Kind { kFloat, kInt, kString, kOther };
 struct DatasetInfo {
+  bool opened = false;  // false: no dataset of that name could be opened (a group, or a damaged file)
   Kind kind = Kind::kOther;
   std::vector<hsize_t> dims;
 };

@@ -1,10 +1,19 @@
 #include "advx/store/result_store.h"
 
+#include <fcntl.h>  // AT_FDCWD, open
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc ≥ 2.28)
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <limits>
+#include <utility>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -58,7 +67,76 @@ std::string Column::text(std::size_t row) const {
   return "";
 }
 
+namespace {
+
+// Exclusive use of a result file by one writer: an flock on PATH.lock, held while the store is open for
+// writing and released (the lock file removed) when it closes or the process dies. Every write replaces
+// the whole file from the writer's memory, so two sweeps on one --out would silently discard each other's
+// trials. The lock file names its holder (pid, host) for the error message.
+class WriterLock {
+ public:
+  WriterLock() = default;
+  explicit WriterLock(const std::filesystem::path& result) : path_(result.string() + ".lock") {
+    for (;;) {
+      fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd_ < 0)
+        throw InputError(fmt::format("{}: cannot create the lock file {}: {}", result.string(), path_.string(),
+                                     std::strerror(errno)));
+      if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        std::string holder(256, '\0');
+        const auto n = ::pread(fd_, holder.data(), holder.size(), 0);
+        holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        ::close(fd_);
+        fd_ = -1;
+        if (err != EWOULDBLOCK)
+          throw InputError(fmt::format("{}: cannot lock {}: {}", result.string(), path_.string(), std::strerror(err)));
+        throw InputError(fmt::format("{}: in use by another advx process ({}); wait for it to finish, or choose "
+                                     "another --out", result.string(),
+                                     holder.empty() ? "lock file " + path_.string() : holder));
+      }
+      // The holder before us may have removed the lock file between our open and our flock: then we
+      // hold a lock on a file nobody else will ever open. Retry until the locked file is the one at path.
+      struct stat held {}, now {};
+      if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &now) == 0 && held.st_ino == now.st_ino &&
+          held.st_dev == now.st_dev)
+        break;
+      ::close(fd_);
+      fd_ = -1;
+    }
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const auto text = fmt::format("pid {} on {}", ::getpid(), host);
+    if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, text.data(), text.size(), 0);
+  }
+  WriterLock(WriterLock&& o) noexcept : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)) {}
+  WriterLock& operator=(WriterLock&& o) noexcept {
+    if (this != &o) {
+      release();
+      path_ = std::move(o.path_);
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+  ~WriterLock() { release(); }
+
+ private:
+  void release() {
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str());  // still holding the lock: a waiter that opened it sees a stale inode and retries
+    ::close(fd_);
+    fd_ = -1;
+  }
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+}  // namespace
+
 struct ResultStore::Impl {
+  WriterLock lock;  // held from open_for_sweep on; none for a store opened by read()
   std::filesystem::path path;
   StoreHeader header;
   std::string created, git_commit = ADVX_GIT_COMMIT, advx_version = ADVX_VERSION, moved_aside;
@@ -222,21 +300,29 @@ struct ResultStore::Impl {
     auto trials = h5::open_group(root, "trials");
     std::size_t n = 0;
     bool first = true;
+    // Every entry must be a column advx can read back. Skipping one would drop it from every table and,
+    // since a sweep rewrites the whole file from what it read, delete it on the next resume or merge.
     for (const auto& name : h5::list(trials.get())) {
       const auto info = h5::info(trials.get(), name);
-      if (info.dims.size() != 1) continue;
+      const auto where = fmt::format("{}: /trials/{}", p.string(), name);
+      if (!info.opened) throw InputError(fmt::format("{} cannot be opened as a dataset (damaged file?)", where));
+      if (info.dims.size() != 1 || info.kind == h5::Kind::kOther)
+        throw InputError(fmt::format("{} is not a column advx writes (expected a 1-D float, integer or string "
+                                     "dataset, found {} dimension(s))", where, info.dims.size()));
       Column c;
-      if (info.kind == h5::Kind::kFloat) {
-        c.kind = Column::Kind::kFloat;
-        c.f = h5::read_doubles(trials.get(), name);
-      } else if (info.kind == h5::Kind::kInt) {
-        c.kind = Column::Kind::kInt;
-        c.i = h5::read_ints(trials.get(), name);
-      } else if (info.kind == h5::Kind::kString) {
-        c.kind = Column::Kind::kString;
-        c.s = h5::read_strings(trials.get(), name);
-      } else {
-        continue;
+      try {
+        if (info.kind == h5::Kind::kFloat) {
+          c.kind = Column::Kind::kFloat;
+          c.f = h5::read_doubles(trials.get(), name);
+        } else if (info.kind == h5::Kind::kInt) {
+          c.kind = Column::Kind::kInt;
+          c.i = h5::read_ints(trials.get(), name);
+        } else {
+          c.kind = Column::Kind::kString;
+          c.s = h5::read_strings(trials.get(), name);
+        }
+      } catch (const std::runtime_error& e) {
+        throw InputError(fmt::format("{} cannot be read (damaged file?): {}", where, e.what()));
       }
       if (!first && c.size() != n)
         throw InputError(fmt::format("{}: /trials/{} has {} rows, other columns {}", p.string(), name, c.size(), n));
@@ -254,8 +340,17 @@ struct ResultStore::Impl {
       auto group = h5::open_group(root, "curves");
       for (const auto& name : h5::list(group.get())) {
         const auto info = h5::info(group.get(), name);
-        if (info.dims.size() != 2 || info.kind != h5::Kind::kFloat || info.dims[0] != n) continue;
-        const auto flat = h5::read_doubles(group.get(), name);
+        const auto where = fmt::format("{}: /curves/{}", p.string(), name);
+        if (!info.opened) throw InputError(fmt::format("{} cannot be opened as a dataset (damaged file?)", where));
+        if (info.dims.size() != 2 || info.kind != h5::Kind::kFloat || info.dims[0] != n)
+          throw InputError(fmt::format("{} is not a curve advx writes (expected a 2-D float dataset of {} rows)",
+                                       where, n));
+        std::vector<double> flat;
+        try {
+          flat = h5::read_doubles(group.get(), name);
+        } catch (const std::runtime_error& e) {
+          throw InputError(fmt::format("{} cannot be read (damaged file?): {}", where, e.what()));
+        }
         const auto width = static_cast<std::size_t>(info.dims[1]);
         auto& rows_ = curves[name];
         rows_.resize(n);
@@ -269,6 +364,29 @@ struct ResultStore::Impl {
     }
   }
 };
+
+namespace {
+// Renames `path` to NAME.<stamp>.h5 (NAME.<stamp>-2.h5, -3, … when taken) without ever replacing an
+// existing file: two --new runs within one second, or a file of that name made by hand, must not lose
+// the earlier results.
+std::filesystem::path move_aside(const std::filesystem::path& path, const std::string& stamp) {
+  for (int n = 1;; ++n) {
+    auto aside = path;
+    aside.replace_extension(n == 1 ? fmt::format("{}.h5", stamp) : fmt::format("{}-{}.h5", stamp, n));
+    if (::renameat2(AT_FDCWD, path.c_str(), AT_FDCWD, aside.c_str(), RENAME_NOREPLACE) == 0) return aside;
+    const int err = errno;
+    if (err == EEXIST) continue;
+    if (err == EINVAL || err == ENOSYS) {  // a file system without RENAME_NOREPLACE: check, then rename
+      std::error_code ec;
+      if (std::filesystem::exists(aside, ec)) continue;
+      std::filesystem::rename(path, aside);
+      return aside;
+    }
+    throw std::runtime_error(
+        fmt::format("cannot move {} aside to {}: {}", path.string(), aside.string(), std::strerror(err)));
+  }
+}
+}  // namespace
 
 ResultStore::ResultStore() : impl_(std::make_unique<Impl>()) {}
 ResultStore::ResultStore(ResultStore&&) noexcept = default;
@@ -286,14 +404,13 @@ ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const
   std::error_code ec;
   ResultStore s;
   s.impl_->path = path;
+  if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path(), ec);
+  s.impl_->lock = WriterLock(path);
   if (std::filesystem::exists(path, ec) && start_new) {
     const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
     localtime_r(&t, &tm);
-    auto aside = path;
-    aside.replace_extension(fmt::format("{:%Y%m%d-%H%M%S}.h5", tm));
-    std::filesystem::rename(path, aside);
-    s.impl_->moved_aside = aside.string();
+    s.impl_->moved_aside = move_aside(path, fmt::format("{:%Y%m%d-%H%M%S}", tm)).string();
   }
   if (std::filesystem::exists(path, ec)) {
     s.impl_->load(path);

@@ -6,6 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
+
+#include <hdf5.h>
+#include <unistd.h>
 
 #include "advx/common/error.h"
 
@@ -104,6 +108,42 @@ TEST_F(ResultStoreTest, AnotherSweepIsRefusedUnlessStartingNew) {
   EXPECT_EQ(ResultStore::read(fresh.moved_aside()).rows(), 1u);  // nothing lost
 }
 
+TEST_F(ResultStoreTest, OneWriterAtATime) {
+  // A second sweep (or merge) on the same file while the first runs would rewrite it from its own rows
+  // and drop the first one's: it is refused, naming the holder, and the file is untouched.
+  auto first = std::make_unique<ResultStore>(ResultStore::open_for_sweep(path_, header(), false));
+  first->add(record("a", "0"));
+  for (const bool start_new : {false, true}) {
+    try {
+      (void)ResultStore::open_for_sweep(path_, header(), start_new);
+      FAIL() << "second writer accepted, start_new " << start_new;
+    } catch (const InputError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("in use by another advx process (pid " + std::to_string(::getpid())), std::string::npos)
+          << msg;
+    }
+  }
+  EXPECT_EQ(ResultStore::read(path_).rows(), 1u);  // reading is always allowed
+  first.reset();
+  EXPECT_FALSE(fs::exists(path_.string() + ".lock"));
+  EXPECT_EQ(ResultStore::open_for_sweep(path_, header(), false).rows(), 1u);  // free again
+}
+
+TEST_F(ResultStoreTest, StartingNewNeverReplacesAnEarlierSetAsideFile) {
+  // Three --new runs within one second all want NAME.<same stamp>.h5; each must get its own name.
+  std::vector<std::string> aside;
+  for (int run = 0; run < 3; ++run) {
+    auto s = ResultStore::open_for_sweep(path_, header("run" + std::to_string(run)), run > 0);
+    s.add(record("t" + std::to_string(run), "0"));
+    if (run > 0) aside.push_back(s.moved_aside());
+  }
+  ASSERT_EQ(aside.size(), 2u);
+  EXPECT_NE(aside[0], aside[1]);
+  EXPECT_EQ(ResultStore::read(aside[0]).column("trial_id").s, std::vector<std::string>{"t0"});
+  EXPECT_EQ(ResultStore::read(aside[1]).column("trial_id").s, std::vector<std::string>{"t1"});
+  EXPECT_EQ(ResultStore::read(path_).column("trial_id").s, std::vector<std::string>{"t2"});
+}
+
 TEST_F(ResultStoreTest, NonResultFilesGiveClearErrors) {
   std::ofstream(dir_ / "text.h5") << "not hdf5";
   for (const auto& [file, fragment] : std::vector<std::pair<fs::path, std::string>>{
@@ -120,6 +160,54 @@ TEST_F(ResultStoreTest, NonResultFilesGiveClearErrors) {
   fs::copy_file(path_, dir_ / "cut.h5");
   fs::resize_file(dir_ / "cut.h5", fs::file_size(path_) / 2);
   EXPECT_THROW((void)ResultStore::read(dir_ / "cut.h5"), InputError);
+}
+
+std::string file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Entries advx cannot read back as columns (a damaged dataset, something a user added) must stop a read
+// with their name: skipping them would drop them from every table, and from the file itself on the next
+// resume or merge (which rewrite it from what was read).
+TEST_F(ResultStoreTest, UnreadableOrForeignEntriesAreErrorsNotSkipped) {
+  struct Case {
+    std::string what, fragment;
+  };
+  for (const Case& c : {Case{"group", "/trials/extra cannot be opened as a dataset"},
+                        Case{"matrix", "/trials/extra is not a column advx writes"},
+                        Case{"curve", "/curves/extra is not a curve advx writes"}}) {
+    SCOPED_TRACE(c.what);
+    fs::remove(path_);
+    { ResultStore::open_for_sweep(path_, header(), false).add(record("a", "0")); }
+    {
+      const hid_t file = H5Fopen(path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+      ASSERT_GE(file, 0);
+      if (c.what == "group") {
+        H5Gclose(H5Gcreate2(file, "/trials/extra", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+      } else {
+        const hsize_t dims[2] = {c.what == "curve" ? hsize_t{5} : hsize_t{1}, 2};
+        const hid_t space = H5Screate_simple(2, dims, nullptr);
+        const char* name = c.what == "curve" ? "/curves/extra" : "/trials/extra";
+        H5Dclose(H5Dcreate2(file, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        H5Sclose(space);
+      }
+      H5Fclose(file);
+    }
+    const std::string before = file_bytes(path_);
+    try {
+      (void)ResultStore::read(path_);
+      FAIL() << "read accepted the file";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(c.fragment), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(path_.string()), std::string::npos) << e.what();
+    }
+    // Resuming into it is refused too, and leaves the file as it was.
+    EXPECT_THROW((void)ResultStore::open_for_sweep(path_, header(), false), InputError);
+    EXPECT_EQ(file_bytes(path_), before);
+  }
 }
 
 TEST_F(ResultStoreTest, MergeTakesEachTrialOnceAndRefusesOtherSweeps) {
