@@ -271,8 +271,14 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   if (options.shard_count < 1 || options.shard_index < 0 || options.shard_index >= options.shard_count)
     throw InputError(fmt::format("--shard: expected K/N with 0 ≤ K < N, got {}/{}", options.shard_index, options.shard_count));
   for (const auto& t : plan.trials) summary.planned += (t.index % options.shard_count == options.shard_index) ? 1 : 0;
+  DataCache cache;
   if (rank == 0) {
     try {
+      // Every data set of this shard must load before the file is created or touched: a wrong data.path
+      // is one error and exit 2, not a failed row per trial in a new file that a corrected rerun then
+      // refuses as another sweep. Rank 0 runs trials too, so its cache keeps what it loaded here.
+      for (const auto& t : plan.trials)
+        if (t.index % options.shard_count == options.shard_index) (void)cache.get(trial_config(sweep, t));
       store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
                                                                          .sweep_identity = plan.identity,
                                                                          .sweep_path = sweep.path(),
@@ -302,7 +308,6 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   mpi::broadcast(world, error, 0);
   if (!error.empty()) throw InputError(error);
 
-  DataCache cache;
   if (rank == 0) {
     WorkQueue queue(pending, options.stop);
     std::mutex local_mutex;

@@ -5,7 +5,8 @@
 #   3. a worker killed with SIGKILL makes mpirun fail, and the rerun completes every trial exactly once;
 #   4. a coordinator killed with SIGKILL at random moments leaves a file that opens with every
 #      acknowledged trial (rows never disappear), and the rerun completes the sweep.
-#   5. the pandas/h5py recipe of results/SCHEMA.md reads the file.
+#   5. the pandas/h5py recipe of results/SCHEMA.md reads the file;
+#   and: data that does not load is one error before any file exists; one writer per result file.
 # Usage: test_mpi_sweep.sh ADVX SCHEMA_MD
 set -u
 advx=$(readlink -f "$1")
@@ -68,6 +69,15 @@ check "another sweep is refused with exit 2" test $? -eq 2
 check "refusal names --new" grep -q -- "--new" other.txt
 check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
 
+# Data that does not load stops the sweep before the result file exists: one error, exit 2, no file
+# (not a failed row per trial in a new file that the corrected rerun would refuse as another sweep).
+mkdir -p broken-data && echo "garbage" >broken-data/ratings.dat
+mpirun -np 2 "$advx" sweep fast.yaml --out nodata.h5 --set data.path="$tmp/broken-data" >nodata.txt 2>&1
+check "unloadable data exits 2" test $? -eq 2
+check "the error names the data file" grep -q "broken-data/users.dat" nodata.txt
+check "no result file for unloadable data" test ! -e nodata.h5
+
+
 # pid of the given rank of the sweep writing $1
 rank_pid() {
   for pid in $(pgrep -f "advx sweep .*--out $1"); do
@@ -81,6 +91,17 @@ wait_rows() {  # wait_rows FILE N: until the file has ≥ N trials (max 60 s)
   done
   return 1
 }
+
+# One writer per file: a second sweep on a file in use exits 2 naming the holder; the first completes.
+mpirun -np 1 "$advx" sweep slow.yaml --out busy.h5 >busy1.txt 2>&1 &
+busy_pid=$!
+check "the first sweep writes its file" wait_rows busy.h5 0
+mpirun -np 1 "$advx" sweep slow.yaml --out busy.h5 >busy2.txt 2>&1
+check "a second sweep on a file in use exits 2" test $? -eq 2
+check "the refusal names the holder" grep -q "in use by another advx process (pid" busy2.txt
+kill -USR1 $busy_pid
+wait $busy_pid
+check "the lock file is gone after the first sweep" test ! -e busy.h5.lock
 
 # 3. A worker killed with SIGKILL: mpirun fails; the rerun completes every trial exactly once.
 mpirun -np 3 "$advx" sweep slow.yaml --out k.h5 >kill.txt 2>&1 &
