@@ -209,6 +209,11 @@ int run_results_command(const std::string& path, bool csv) {
                h.sweep_identity, store.rows(), h.planned_trials, ok, diverged, failed);
     fmt::print("advx {} (commit {}), hosts {}, created {}\n", store.attribute("advx_version"), store.attribute("git_commit"),
                store.attribute("hosts"), store.attribute("created"));
+    if (!h.sweep_overrides.empty()) {
+      std::string sets;
+      for (const auto& o : h.sweep_overrides) sets += fmt::format(" --set {}", o);
+      fmt::print("sweep file {} with{}\n", h.sweep_path, sets);
+    }
     fmt::print("columns: {} per trial; `advx results {} --csv` prints them per (trial, checkpoint)\n",
                store.column_names().size(), path);
     return 0;

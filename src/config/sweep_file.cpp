@@ -217,6 +217,7 @@ SweepFile SweepFile::load(const std::filesystem::path& path, const std::vector<s
   SweepFile sweep;
   sweep.path_ = path.string();
   sweep.text_ = read_text(path);
+  sweep.overrides_ = overrides;
 
   auto layer = std::make_shared<cd::SettingsLayer>();
   layer->path = sweep.path_;

@@ -239,6 +239,7 @@ struct ResultStore::Impl {
       h5::write_string_attr(root, "sweep_path", header.sweep_path);
       h5::write_string_attr(root, "sweep_text", header.sweep_text);
       h5::write_strings_attr(root, "grid_keys", header.grid_keys);
+      h5::write_strings_attr(root, "sweep_overrides", header.sweep_overrides);
       h5::write_int_attr(root, "planned_trials", header.planned_trials);
       h5::write_string_attr(root, "created", created);
       h5::write_string_attr(root, "updated", now_iso());
@@ -289,6 +290,7 @@ struct ResultStore::Impl {
     h5::read_attr_text(root, "sweep_path", header.sweep_path);
     h5::read_attr_text(root, "sweep_text", header.sweep_text);
     h5::read_strings_attr(root, "grid_keys", header.grid_keys);
+    h5::read_strings_attr(root, "sweep_overrides", header.sweep_overrides);
     if (h5::read_attr_text(root, "planned_trials", v)) header.planned_trials = std::stoll(v);
     h5::read_attr_text(root, "created", created);
     h5::read_attr_text(root, "git_commit", git_commit);

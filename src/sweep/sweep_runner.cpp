@@ -283,6 +283,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                                                          .sweep_identity = plan.identity,
                                                                          .sweep_path = sweep.path(),
                                                                          .sweep_text = sweep.text(),
+                                                                         .sweep_overrides = sweep.overrides(),
                                                                          .grid_keys = plan.grid_keys,
                                                                          .planned_trials = summary.planned},
                                                  options.start_new));

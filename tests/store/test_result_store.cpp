@@ -29,7 +29,7 @@ class ResultStoreTest : public ::testing::Test {
 
   static StoreHeader header(const std::string& identity = "abc") {
     return {.sweep_name = "t", .sweep_identity = identity, .sweep_path = "s.yaml", .sweep_text = "name: t\n",
-            .grid_keys = {"adversaries.gender.lambda"}, .planned_trials = 3};
+            .sweep_overrides = {"train.epochs=3", "split.fold=0"}, .grid_keys = {"adversaries.gender.lambda"}, .planned_trials = 3};
   }
   static TrialRecord record(const std::string& id, const std::string& lambda, const std::string& status = "ok") {
     TrialRecord r;
@@ -70,6 +70,7 @@ TEST_F(ResultStoreTest, RowsSurviveReopeningWithAllColumns) {
   EXPECT_EQ(s.curves().at("train_loss")[1], (std::vector<double>{10, 9, 8}));
   EXPECT_EQ(s.header().sweep_identity, "abc");
   EXPECT_EQ(s.header().grid_keys, (std::vector<std::string>{"adversaries.gender.lambda"}));
+  EXPECT_EQ(s.header().sweep_overrides, (std::vector<std::string>{"train.epochs=3", "split.fold=0"}));
 }
 
 TEST_F(ResultStoreTest, AFileWithoutTrialsReopens) {

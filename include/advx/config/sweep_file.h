@@ -50,6 +50,8 @@ class SweepFile {
   [[nodiscard]] const std::string& path() const { return path_; }
   /// The file's text as read (before overrides).
   [[nodiscard]] const std::string& text() const { return text_; }
+  /// The overrides given to load(), in order ("key=value" as typed on the command line).
+  [[nodiscard]] const std::vector<std::string>& overrides() const { return overrides_; }
   /// `name`, or the file's stem.
   [[nodiscard]] const std::string& name() const { return base_.name; }
 
@@ -77,6 +79,7 @@ class SweepFile {
   SweepFile() = default;
 
   std::string path_, text_;
+  std::vector<std::string> overrides_;
   TrialConfig base_;
   std::vector<GridAxis> grid_;
   std::vector<std::uint64_t> seeds_;

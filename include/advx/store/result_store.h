@@ -43,6 +43,7 @@ struct StoreHeader {
   std::string sweep_identity;
   std::string sweep_path;
   std::string sweep_text;
+  std::vector<std::string> sweep_overrides;  // the --set values on top of sweep_text, in order
   std::vector<std::string> grid_keys;
   std::int64_t planned_trials = 0;
 };
