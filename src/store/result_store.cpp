@@ -296,7 +296,7 @@ struct ResultStore::Impl {
     h5::read_attr_text(root, "git_commit", git_commit);
     h5::read_attr_text(root, "advx_version", advx_version);
     h5::read_strings_attr(root, "hosts", hosts);
-    for (const char* key : {"run_started", "run_finished"})
+    for (const char* key : {"run_started", "run_finished", "shard"})
       if (h5::read_attr_text(root, key, v)) extra_attrs[key] = v;
     if (!h5::has_link(root, "trials")) throw InputError(fmt::format("{}: advx result file without /trials", p.string()));
     auto trials = h5::open_group(root, "trials");

@@ -287,11 +287,20 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                                                          .grid_keys = plan.grid_keys,
                                                                          .planned_trials = summary.planned},
                                                  options.start_new));
+      // A file holds one shard (or the whole sweep): two shards in one file would each rewrite it from
+      // their own rows, and the file's shard label and planned count would describe only the last.
+      const std::string shard = options.shard_count > 1 ? fmt::format("{}/{}", options.shard_index, options.shard_count) : "";
+      const std::string file_shard = store->attribute("shard");
+      if (store->rows() > 0 && file_shard != shard)
+        throw InputError(fmt::format(
+            "{}: holds {} of this sweep, this run is {}; give each shard its own file (NAME.shard-K.h5) and "
+            "combine them with advx merge", options.out.string(),
+            file_shard.empty() ? "the unsharded run" : "shard " + file_shard, shard.empty() ? "unsharded" : "shard " + shard));
       for (const auto& h : hosts) store->add_host(h);
       store->set_attribute("run_started", now_text());
       store->set_attribute("run_finished", "");
       store->write();
-      if (options.shard_count > 1) store->set_attribute("shard", fmt::format("{}/{}", options.shard_index, options.shard_count));
+      store->set_attribute("shard", shard);
       for (const auto& t : plan.trials)
         if (t.index % options.shard_count == options.shard_index && !store->finished(t.id)) pending.push_back(t.index);
       summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());

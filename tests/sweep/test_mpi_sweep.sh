@@ -163,6 +163,13 @@ done
 "$advx" merge --out merged.h5 shard0.h5 shard1.h5 shard2.h5 >merge.txt 2>&1
 check "merge exits 0" test $? -eq 0
 check "merged shards equal the single run" cmp -s <(rows r1.h5) <(rows merged.h5)
+before=$(rows shard0.h5 | wc -l)
+"$advx" sweep fast.yaml --shard 1/3 --out shard0.h5 >wrong-shard.txt 2>&1
+check "another shard into a shard's file exits 2" test $? -eq 2
+check "the refusal names both shards" grep -q "holds shard 0/3 of this sweep, this run is shard 1/3" wrong-shard.txt
+"$advx" sweep fast.yaml --out shard0.h5 >unsharded.txt 2>&1
+check "an unsharded run into a shard's file exits 2" test $? -eq 2
+check "the shard file is untouched" test "$(rows shard0.h5 | wc -l)" -eq "$before"
 "$advx" merge --out bad-merge.h5 shard0.h5 t.h5 >bad-merge.txt 2>&1
 check "merging files of different sweeps is refused (exit 2)" test $? -eq 2
 
