@@ -214,9 +214,8 @@ void add_data_commands(CLI::App& app, Command& selected) {
   syn->add_option("--taste", synth->second.taste, "Spread of each user's attribute-independent taste (sd per cluster)")
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
-  syn->add_option("--clusters", synth->second.clusters, "Item taste clusters")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
+  syn->add_option("--clusters", synth->second.clusters, "Item taste clusters, 2..items/5 [default: min(16, items/5)]")
+      ->check(CLI::Range(2, 100000));
   syn->callback([synth, &selected] {
     selected = [synth] {
       const auto s = write_synthetic_movielens(synth->first, synth->second);

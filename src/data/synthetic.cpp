@@ -44,15 +44,17 @@ constexpr std::array kAgeCounts{222.0, 1103.0, 2096.0, 1193.0, 550.0, 496.0, 380
 SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, const SyntheticOptions& o) {
   if (o.users < 10) throw InputError(fmt::format("--users must be ≥ 10, got {}", o.users));
   if (o.items < 50) throw InputError(fmt::format("--items must be ≥ 50, got {}", o.items));
-  if (o.clusters < 2 || o.clusters > o.items / 5)
-    throw InputError(fmt::format("clusters must be in 2..items/5, got {}", o.clusters));
+  const std::int32_t clusters = o.clusters > 0 ? o.clusters : std::min(16, o.items / 5);
+  if (clusters < 2 || clusters > o.items / 5)
+    throw InputError(fmt::format("--clusters must be in 2..items/5 = 2..{} for {} items, got {}", o.items / 5,
+                                 o.items, clusters));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create the output directory: {}", dir.string(), ec.message()));
 
   Rng rng(o.seed);
   const auto n_items = static_cast<std::size_t>(o.items);
-  const auto n_clusters = static_cast<std::size_t>(o.clusters);
+  const auto n_clusters = static_cast<std::size_t>(clusters);
 
   // Items: a cluster each, and a long-tailed popularity over a random ranking.
   std::vector<std::int32_t> rank(n_items);

@@ -63,14 +63,16 @@ expect 0 'after core' -- "$advx" data inspect --format movielens-1m --path "$tmp
 "$advx" data synth --out "$tmp/syn2" --users 300 --items 200 --seed 4 >/dev/null
 checks=$((checks + 1))
 cmp -s "$tmp/syn/ratings.dat" "$tmp/syn2/ratings.dat" || { echo "FAIL: synth is not deterministic"; failures=$((failures + 1)); }
-# --taste and --clusters change the data; the defaults are the documented 0.8 and 16.
+# --taste and --clusters change the data; the defaults are the documented 0.8 and min(16, items/5).
 "$advx" data synth --out "$tmp/syn3" --users 300 --items 200 --seed 4 --taste 0.8 --clusters 16 >/dev/null
 checks=$((checks + 1))
 cmp -s "$tmp/syn/ratings.dat" "$tmp/syn3/ratings.dat" || { echo "FAIL: synth defaults are not --taste 0.8 --clusters 16"; failures=$((failures + 1)); }
 "$advx" data synth --out "$tmp/syn4" --users 300 --items 200 --seed 4 --taste 2 >/dev/null
 checks=$((checks + 1))
 if cmp -s "$tmp/syn/ratings.dat" "$tmp/syn4/ratings.dat"; then echo "FAIL: synth --taste has no effect"; failures=$((failures + 1)); fi
-expect 2 'advx: error: clusters must be in 2\.\.items/5, got 50' -- "$advx" data synth --out "$tmp/s" --items 100 --clusters 50
+expect 2 'advx: error: --clusters must be in 2\.\.items/5 = 2\.\.20 for 100 items, got 50' -- "$advx" data synth --out "$tmp/s" --items 100 --clusters 50
+# Every --items the help allows works with the default clusters (60 items: 12 clusters).
+expect 0 'wrote' -- "$advx" data synth --out "$tmp/s60" --users 100 --items 60
 expect 2 'advx: error: .*--taste' -- "$advx" data synth --out "$tmp/s" --taste -1
 
 # A trial on the demo sweep is deterministic: the same command twice gives identical metrics.

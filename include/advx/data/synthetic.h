@@ -11,7 +11,7 @@ struct SyntheticOptions {
   std::int32_t users = 2000;
   std::int32_t items = 1000;
   std::uint64_t seed = 1;
-  std::int32_t clusters = 16;   ///< item taste clusters
+  std::int32_t clusters = 0;    ///< item taste clusters, 2..items/5; 0 = min(16, items/5)
   double signal = 1.0;          ///< strength of the gender/age effect on cluster preferences (0 = none)
   double taste = 0.8;           ///< sd of each user's personal taste per cluster (attribute-independent)
 };
