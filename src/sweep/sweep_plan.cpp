@@ -15,6 +15,14 @@ std::string TrialSpec::label() const {
   return out;
 }
 
+namespace {
+std::string normal_path(const std::string& text) {
+  auto p = std::filesystem::path(text).lexically_normal().string();
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+}  // namespace
+
 SweepPlan make_plan(const SweepFile& sweep) {
   SweepPlan plan;
   plan.name = sweep.name();
@@ -25,7 +33,10 @@ SweepPlan make_plan(const SweepFile& sweep) {
   for (const auto& [key, value] : trial_settings(sweep.base())) {
     bool is_axis = false;
     for (const auto& k : plan.grid_keys) is_axis |= (k == key);
-    if (!is_axis) identity_text += fmt::format("{}: {}\n", key, value);
+    if (is_axis) continue;
+    // The data path as a path, not as text: data/ml-1m, data/ml-1m/ and ./data/x/../ml-1m are one data set.
+    // (Symbolic links are not resolved: the identity must not change with where a file system is mounted.)
+    identity_text += fmt::format("{}: {}\n", key, key == "data.path" ? normal_path(value) : value);
   }
   identity_text += fmt::format("replicates: {}\n", plan.replicates);
   for (auto s : sweep.seeds()) identity_text += fmt::format("seeds: {}\n", s);

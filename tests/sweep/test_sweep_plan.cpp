@@ -66,6 +66,11 @@ TEST(SweepPlan, IdsAndSeedsDependOnParametersNotOnPosition) {
   // ...while changing any other setting makes it another sweep.
   const auto pc = make_plan(SweepFile::load(a, {"train.epochs=3"}));
   EXPECT_NE(pa.identity, pc.identity);
+  // The data path counts as a path: other spellings of the same directory are the same sweep; another
+  // directory is not.
+  for (const char* same : {"/tmp/advx-plan-data/", "/tmp/./advx-plan-data", "/tmp/x/../advx-plan-data//"})
+    EXPECT_EQ(make_plan(SweepFile::load(a, {std::string("data.path=") + same})).identity, pa.identity) << same;
+  EXPECT_NE(make_plan(SweepFile::load(a, {"data.path=/tmp/advx-plan-data2"})).identity, pa.identity);
   for (const auto& p : {a, b}) std::filesystem::remove(p);
 }
 
