@@ -93,6 +93,12 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   a.per_replicate = options.per_replicate;
   a.trials_recorded = store.rows();
   if (store.rows() == 0) throw InputError(fmt::format("{}: no finished trials in the file yet", file));
+  if (store.has_column("status")) {
+    const auto& status = store.column("status").s;
+    if (std::none_of(status.begin(), status.end(), [](const std::string& s) { return s == "ok"; }))
+      throw InputError(fmt::format("{}: none of its {} trials finished ok (all diverged or failed); `advx results {}` "
+                                   "lists them with their messages", file, store.rows(), file));
+  }
   a.objectives = options.objectives.empty() ? default_objectives(store, options.checkpoint) : parse_objectives(options.objectives);
   check_objectives(store, options.checkpoint, a.objectives);
   const auto prefix = options.checkpoint + ".";

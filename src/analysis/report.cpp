@@ -299,8 +299,8 @@ std::string render_tables(const Analysis& a, bool markdown) {
   const auto heading = [markdown](const std::string& s) { return markdown ? "### " + s + "\n\n" : s + "\n"; };
   std::string out = summary_lines(a, markdown ? "- " : "");
   out += "\n";
-  out += heading(fmt::format("First front: {} of {} {} ({} fronts)", a.front.size(), a.points.size(),
-                             point_noun(a, a.points.size()), a.fronts));
+  out += heading(fmt::format("First front: {} of {} {} ({} front{})", a.front.size(), a.points.size(),
+                             point_noun(a, a.points.size()), a.fronts, a.fronts == 1 ? "" : "s"));
   out += table(front_table(a));
   out += fmt::format("{}hypervolume {:.6g} with reference {}\n\n", markdown ? "\n" : "", a.hypervolume, reference_text(a));
   const auto rep = a.replicate_keys.empty() ? std::string("single trials")

@@ -139,9 +139,10 @@ void print_inspect(const nlohmann::ordered_json& j) {
   fmt::print("  raw:        {} users, {} items, {} ratings ({} kept with rating ≥ {})\n", j["raw"]["users"].get<long>(),
              j["raw"]["items"].get<long>(), j["raw"]["ratings"].get<long>(), j["raw"]["kept_ratings"].get<long>(),
              j["preprocess"]["min_rating"].get<double>());
-  fmt::print("  after core: {} users, {} items, {} interactions, density {:.4f} ({}-user/{}-item core, {} passes)\n",
+  fmt::print("  after core: {} users, {} items, {} interactions, density {:.4f} ({}-user/{}-item core, {} pass{})\n",
              j["users"].get<long>(), j["items"].get<long>(), j["interactions"].get<long>(), j["density"].get<double>(),
-             j["preprocess"]["min_user"].get<int>(), j["preprocess"]["min_item"].get<int>(), j["kcore_passes"].get<int>());
+             j["preprocess"]["min_user"].get<int>(), j["preprocess"]["min_item"].get<int>(), j["kcore_passes"].get<int>(),
+             j["kcore_passes"].get<int>() == 1 ? "" : "es");
   fmt::print("  attributes:\n");
   for (const auto& [name, a] : j["attributes"].items()) {
     if (a["type"] == "categorical") {

@@ -216,6 +216,23 @@ int run_results_command(const std::string& path, bool csv) {
     }
     fmt::print("columns: {} per trial; `advx results {} --csv` prints them per (trial, checkpoint)\n",
                store.column_names().size(), path);
+    // Failed and diverged trials have no checkpoint rows in the CSV: name them here, with their message.
+    if (failed + diverged > 0 && store.has_column("message")) {
+      const auto& status = store.column("status").s;
+      constexpr std::size_t kShown = 20;
+      std::size_t shown = 0;
+      for (std::size_t r = 0; r < store.rows(); ++r) {
+        if (status[r] == "ok") continue;
+        if (shown++ == kShown) {
+          fmt::print("  … {} more (h5py: /trials/message)\n", failed + diverged - static_cast<std::int64_t>(kShown));
+          break;
+        }
+        std::string params;
+        for (const auto& k : h.grid_keys)
+          if (store.has_column(k)) params += fmt::format(" {}={}", k, store.column(k).text(r));
+        fmt::print("  {} {}{}: {}\n", status[r], store.column("trial_id").s[r], params, store.column("message").text(r));
+      }
+    }
     return 0;
   }
   auto quote = [](const std::string& s) {

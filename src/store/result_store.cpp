@@ -275,6 +275,8 @@ struct ResultStore::Impl {
 
   void load(const std::filesystem::path& p) {
     std::error_code ec;
+    if (std::filesystem::is_directory(p, ec))
+      throw InputError(fmt::format("{}: is a directory; expected an advx result file (.h5)", p.string()));
     if (!std::filesystem::is_regular_file(p, ec)) throw InputError(fmt::format("{}: result file not found", p.string()));
     auto file = h5::open_file_readonly(p.string());
     if (!file.valid()) throw InputError(fmt::format("{}: not an HDF5 file (or truncated)", p.string()));

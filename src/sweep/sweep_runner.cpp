@@ -184,15 +184,19 @@ class Recorder {
           metrics += fmt::format(" {} {:.4f}", k, v);
     }
     if (r.result.status != "ok") metrics += fmt::format(" ({})", r.result.message);
-    auto line = fmt::format("[{:>{}}/{}] {:<8} {} |{} | {:.1f} s, rank {} | elapsed {} ETA {}", summary_.finished,
-                            std::to_string(to_run_).size(), to_run_, r.result.status, label_of(r), metrics,
-                            r.wall_seconds, r.rank, clock_text(elapsed), clock_text(eta));
+    // Counted over the whole plan (a resumed sweep continues at [skipped + 1/planned]); the ETA over
+    // this run's trials.
+    auto line = fmt::format("[{:>{}}/{}] {:<8} {} |{} | {:.1f} s, rank {} | elapsed {} ETA {}",
+                            summary_.skipped + summary_.finished, std::to_string(summary_.planned).size(),
+                            summary_.planned, r.result.status, label_of(r), metrics, r.wall_seconds, r.rank,
+                            clock_text(elapsed), clock_text(eta));
     if (options_.live) {
       const int width = 30;
-      const int filled = static_cast<int>(width * summary_.finished / std::max<std::int64_t>(1, to_run_));
+      const std::int64_t done = summary_.skipped + summary_.finished;
+      const int filled = static_cast<int>(width * done / std::max<std::int64_t>(1, summary_.planned));
       *options_.log << "\r\033[K" << line << '\n'
                     << fmt::format("[{}{}] {}/{}  ETA {}", std::string(static_cast<std::size_t>(filled), '#'),
-                                   std::string(static_cast<std::size_t>(width - filled), '.'), summary_.finished, to_run_,
+                                   std::string(static_cast<std::size_t>(width - filled), '.'), done, summary_.planned,
                                    clock_text(eta))
                     << std::flush;
     } else {
@@ -358,15 +362,15 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
               progressed = true;
             }
           }
+          // Rows waiting for their batch are written when it is due even if no further result arrives.
+          if (!progressed) recorder.flush_if_due();
           summary.coordinator_seconds += std::chrono::duration<double>(Clock::now() - busy0).count();
           if (remote_active == 0 && local_done.load()) {
             std::lock_guard lock(local_mutex);
             if (local_results.empty()) break;
             continue;
           }
-          // Sleep while nothing happens, so that coordinating does not take a core from training; rows
-          // waiting for their batch are written when it is due even if no further result arrives.
-          if (!progressed) recorder.flush_if_due();
+          // Sleep while nothing happens, so that coordinating does not take a core from training.
           if (progressed) {
             idle = std::chrono::microseconds(20);
           } else {
@@ -386,8 +390,12 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
     }
     local_done = true;
     coordinator.join();
+    const auto flush0 = Clock::now();
     recorder.flush();
+    summary.coordinator_seconds += std::chrono::duration<double>(Clock::now() - flush0).count();
     if (coordinator_error) std::rethrow_exception(coordinator_error);
+    std::error_code ec;
+    std::filesystem::remove(checkpoint_dir(options.out), ec);  // only if empty: nothing left to resume
     summary.stopped = options.stop && options.stop->load();
     store->set_attribute("run_finished", now_text());
     store->write();

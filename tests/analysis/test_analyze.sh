@@ -156,6 +156,14 @@ bad "not HDF5" "text.h5: not an HDF5 file" analyze text.h5
 bad "not an advx file" "other.h5: not an advx result file" analyze other.h5
 bad "truncated" "truncated.h5" analyze truncated.h5
 bad "zero trials" "empty.h5: no finished trials" analyze empty.h5
+# Only diverged trials: analyze says so; advx results names each with its message.
+"$advx" sweep "$demo" --out div.h5 --set train.lr=1e20 --set train.epochs=2 --set data.users=600 --set data.items=300 \
+  --set 'grid.adversaries.gender.lambda=[0]' --set 'grid.adversaries.age.lambda=[0, 100]' >div.log 2>&1
+bad "only diverged trials" "div.h5: none of its 2 trials finished ok" analyze div.h5
+"$advx" results div.h5 >div-results.txt
+check "results lists each diverged trial with its message" \
+  test "$(grep -cE '^  diverged [0-9a-f]{16} adversaries.gender.lambda=0 adversaries.age.lambda=(0|100): loss became' div-results.txt)" -eq 2
+check "results shows the --set overrides" grep -q -- "--set train.lr=1e20" div-results.txt
 bad "missing metric" "objective 'attack.occupation.bacc': no column 'last.attack.occupation.bacc'" analyze r.h5 \
   --objectives 'test.ndcg@10:max,attack.occupation.bacc:chance'
 bad "bad sense" "unknown sense 'maximum'" analyze r.h5 --objectives 'test.ndcg@10:maximum'
