@@ -10,6 +10,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,7 @@ namespace {
 
 struct SlurmArgs {
   std::string sweep, out, time = "24:00:00", partition;
+  std::vector<std::string> sets;
   int ranks = 2, threads = 1, array = 0, warn_seconds = 120;
   bool submit = false;
 };
@@ -36,7 +38,10 @@ std::string replace_all(std::string text, const std::string& key, const std::str
 
 int run_slurm_command(const SlurmArgs& a) {
   namespace fs = std::filesystem;
-  const auto sweep = SweepFile::load(a.sweep);  // fail now, not in the queue
+  const auto sweep = SweepFile::load(a.sweep, a.sets);  // fail now, not in the queue
+  // The overrides as shell words for the script: ' --set 'k=v'' each, single quotes escaped.
+  std::string sets;
+  for (const auto& s : a.sets) sets += " --set '" + replace_all(s, "'", "'\\''") + "'";
   std::smatch hms;
   if (!std::regex_match(a.time, hms, std::regex(R"((?:(\d{1,5})-)?(\d{1,2}):(\d{2}):(\d{2}))")))
     throw InputError(fmt::format("--time: expected HH:MM:SS or D-HH:MM:SS, got '{}'", a.time));
@@ -69,6 +74,7 @@ int run_slurm_command(const SlurmArgs& a) {
       {"@WORKDIR@", workdir.string()},
       {"@ADVX@", fs::read_symlink("/proc/self/exe").string()},
       {"@SWEEP@", fs::absolute(a.sweep).string()},
+      {"@SETS@", sets},
       {"@OUT@", out.string()},
       {"@LOG_DIR@", log_dir.string()},
       {"@WARN_SECONDS@", std::to_string(a.warn_seconds)},
@@ -105,6 +111,7 @@ void add_slurm_command(CLI::App& app, Command& selected) {
   cmd->add_option("--time", a->time, "Time limit per job (HH:MM:SS or D-HH:MM:SS); the job requeues itself when it hits it")
       ->capture_default_str();
   cmd->add_option("--partition", a->partition, "SLURM partition");
+  cmd->add_option("--set", a->sets, "Override a sweep setting in the job, key=value (repeatable; as for advx sweep)");
   cmd->add_option("--array", a->array, "Shard mode: a job array of K independent processes (merge with `advx merge`)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--warn-seconds", a->warn_seconds, "Seconds before the time limit at which SLURM sends USR1 (checkpoint)")

@@ -104,6 +104,23 @@ grep -q -- '--signal=B:USR1@30' "$tmp"/advx-*.sbatch || { echo "FAIL: advx slurm
 expect 0 'advx-.*\.sbatch' -- slurm --time 00:02:00 --warn-seconds 30
 checks=$((checks + 1))
 if grep -q 'warning' "$tmp/err"; then echo "FAIL: advx slurm warned about a 2 min limit with a 30 s warning"; failures=$((failures + 1)); fi
+# --set reaches the job's advx sweep command, each value one shell word (quotes survive), in both templates;
+# a bad override fails now, not in the queue.
+expect 2 "advx: error: .*unknown key 'train\.epoch' .did you mean 'train\.epochs'" -- slurm --set train.epoch=3
+for mode in "" "--array 2"; do
+  rm -f "$tmp"/advx-*.sbatch
+  # shellcheck disable=SC2086
+  expect 0 'advx-.*\.sbatch' -- slurm $mode --set train.epochs=3 --set "data.path=$tmp/it's here" --set 'grid.split.fold=[0]'
+  words=$(grep " sweep '" "$tmp"/advx-*.sbatch)
+  words=${words#*"' sweep '"}  # from the sweep file's path on
+  words=${words#*"'"}           # after it
+  words=${words%% --shard *}
+  words=${words%% --out *}
+  checks=$((checks + 1))
+  eval "set -- $words"
+  [[ $# -eq 6 && $2 == train.epochs=3 && $4 == "data.path=$tmp/it's here" && $6 == 'grid.split.fold=[0]' ]] ||
+    { echo "FAIL: advx slurm $mode --set: the script passes [$words]"; failures=$((failures + 1)); }
+done
 
 echo "$((checks - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]
