@@ -174,13 +174,16 @@ int run_plan_command(const std::string& path, const std::vector<std::string>& se
     std::cout << j.dump(2) << '\n';
     return 0;
   }
+  fmt::print("{:>5}  {:<16}  {:>25}  {}\n", "trial", "id", "seed", "settings");
   for (const auto& t : plan.trials) fmt::print("{:>5}  {}  seed {:>20}  {}\n", t.index, t.id, t.seed, t.label());
   fmt::print("sweep {} (identity {}): {} trials = {} grid points × {} replicate{}\n", plan.name, plan.identity,
              plan.trials.size(), sweep.grid_points(), plan.replicates, plan.replicates == 1 ? "" : "s");
   if (users > 0)
     fmt::print("estimated cost: {:.0f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
-               "≈ {:.1f} core-hours at 50 GFLOP/s\n",
-               total, total / std::max<std::size_t>(1, plan.trials.size()), shape_note, users, items, total / 50.0 / 3600.0);
+               "≈ {} at 50 GFLOP/s\n",
+               total, total / std::max<std::size_t>(1, plan.trials.size()), shape_note, users, items,
+               total / 50.0 < 3600.0 ? fmt::format("{:.0f} core-seconds", total / 50.0)
+                                     : fmt::format("{:.1f} core-hours", total / 50.0 / 3600.0));
   else
     fmt::print("estimated cost: unknown — {}\n", shape_note);
   return 0;
