@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -72,6 +75,42 @@ class WorkQueue {
   std::deque<std::int64_t> pending_;
   const std::atomic<int>* stop_;
 };
+
+/// For a file of another sweep: which settings differ, as " (key: old → new; …)", read from the sweep
+/// text and overrides the file stores. Empty when that cannot be worked out (a file of an older advx, a
+/// sweep text that no longer loads), so the caller's generic message stands alone.
+std::string identity_change(const std::filesystem::path& out, const SweepFile& sweep, const SweepPlan& plan) {
+  try {
+    const auto old = ResultStore::read(out).header();
+    if (old.sweep_identity == plan.identity || old.sweep_text.empty()) return "";
+    const auto tmp = std::filesystem::temp_directory_path() / fmt::format("advx-old-sweep-{}.yaml", ::getpid());
+    std::ofstream(tmp) << old.sweep_text;
+    std::optional<SweepFile> before;
+    try {
+      before.emplace(SweepFile::load(tmp, old.sweep_overrides));
+    } catch (...) {
+    }
+    std::filesystem::remove(tmp);
+    if (!before) return "";
+    std::map<std::string, std::string> was;
+    for (const auto& [k, v] : trial_settings(before->base())) was[k] = v;
+    const auto is_axis = [&](const std::string& k) {
+      return std::find(plan.grid_keys.begin(), plan.grid_keys.end(), k) != plan.grid_keys.end() ||
+             std::find(old.grid_keys.begin(), old.grid_keys.end(), k) != old.grid_keys.end();
+    };
+    std::string diff;
+    for (const auto& [k, v] : trial_settings(sweep.base())) {
+      const auto it = was.find(k);
+      if (is_axis(k) || (it != was.end() && it->second == v)) continue;
+      diff += fmt::format("{}{}: {} → {}", diff.empty() ? "" : "; ", k, it == was.end() ? "(unset)" : it->second, v);
+    }
+    if (before->replicates() != sweep.replicates())
+      diff += fmt::format("{}replicates: {} → {}", diff.empty() ? "" : "; ", before->replicates(), sweep.replicates());
+    return diff.empty() ? "" : " (" + diff + ")";
+  } catch (...) {
+    return "";
+  }
+}
 
 /// Loaded data sets by their data settings, so a worker reads and preprocesses each data set once.
 class DataCache {
@@ -283,6 +322,12 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       // refuses as another sweep. Rank 0 runs trials too, so its cache keeps what it loaded here.
       for (const auto& t : plan.trials)
         if (t.index % options.shard_count == options.shard_index) (void)cache.get(trial_config(sweep, t));
+      // Name what changed when the file belongs to another sweep (the store only knows the identities).
+      if (!options.start_new && std::filesystem::exists(options.out)) {
+        if (const auto change = identity_change(options.out, sweep, plan); !change.empty())
+          throw InputError(fmt::format("{}: holds results of another sweep{}. Pass --new to move the old file aside, "
+                                       "or choose another --out", options.out.string(), change));
+      }
       store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
                                                                          .sweep_identity = plan.identity,
                                                                          .sweep_path = sweep.path(),

@@ -67,6 +67,7 @@ check "rerun adds no rows" test "$(rows r2.h5 | wc -l)" -eq "$before"
 mpirun -np 1 "$advx" sweep fast.yaml --out r2.h5 --set train.lr=0.01 >other.txt 2>&1
 check "another sweep is refused with exit 2" test $? -eq 2
 check "refusal names --new" grep -q -- "--new" other.txt
+check "refusal names the changed setting" grep -q "another sweep (train.lr: 0.001 → 0.01)" other.txt
 check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
 
 # Data that does not load stops the sweep before the result file exists: one error, exit 2, no file
