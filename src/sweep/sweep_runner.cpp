@@ -330,7 +330,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       }
       store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
                                                                          .sweep_identity = plan.identity,
-                                                                         .sweep_path = sweep.path(),
+                                                                         .sweep_path = std::filesystem::absolute(sweep.path()).string(),
                                                                          .sweep_text = sweep.text(),
                                                                          .sweep_overrides = sweep.overrides(),
                                                                          .grid_keys = plan.grid_keys,
