@@ -74,7 +74,6 @@ int run_slurm_command(const SlurmArgs& a) {
       {"@WORKDIR@", workdir.string()},
       {"@ADVX@", fs::read_symlink("/proc/self/exe").string()},
       {"@SWEEP@", fs::absolute(a.sweep).string()},
-      {"@SETS@", sets},
       {"@OUT@", out.string()},
       {"@LOG_DIR@", log_dir.string()},
       {"@WARN_SECONDS@", std::to_string(a.warn_seconds)},
@@ -82,8 +81,10 @@ int run_slurm_command(const SlurmArgs& a) {
   };
   for (const auto& [key, value] : values) script = replace_all(script, key, value);
   std::smatch left;
-  if (std::regex_search(script, left, std::regex("@[A-Z_]+@")))
+  if (std::regex_search(script, left, std::regex("@(?!SETS@)[A-Z_]+@")))
     throw std::runtime_error(fmt::format("template placeholder {} has no value", left.str()));
+  // The user's --set values last, so that text in them that looks like a placeholder stays as typed.
+  script = replace_all(script, "@SETS@", sets);
 
   fs::create_directories(log_dir);
   const fs::path path = workdir / (a.array > 0 ? job + "-array.sbatch" : job + ".sbatch");

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <iostream>
 #include <limits>
 #include <utility>
 
@@ -89,6 +90,14 @@ class WriterLock {
         holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
         ::close(fd_);
         fd_ = -1;
+        if (err == ENOSYS || err == EOPNOTSUPP || err == ENOLCK || err == EINVAL) {
+          // A file system without flock (Lustre mounted noflock, NFSv3 without lockd): run unguarded, as
+          // HDF5's own file locking does there, rather than refuse to run at all.
+          ::unlink(path_.c_str());
+          std::cerr << fmt::format("advx: warning: {}: this file system does not support file locks ({}); a second "
+                                   "writer on this file would not be refused\n", result.string(), std::strerror(err));
+          return;
+        }
         if (err != EWOULDBLOCK)
           throw InputError(fmt::format("{}: cannot lock {}: {}", result.string(), path_.string(), std::strerror(err)));
         throw InputError(fmt::format("{}: in use by another advx process ({}); wait for it to finish, or choose "
@@ -292,7 +301,7 @@ struct ResultStore::Impl {
     h5::read_attr_text(root, "sweep_path", header.sweep_path);
     h5::read_attr_text(root, "sweep_text", header.sweep_text);
     h5::read_strings_attr(root, "grid_keys", header.grid_keys);
-    h5::read_strings_attr(root, "sweep_overrides", header.sweep_overrides);
+    header.overrides_recorded = h5::read_strings_attr(root, "sweep_overrides", header.sweep_overrides);
     if (h5::read_attr_text(root, "planned_trials", v)) header.planned_trials = std::stoll(v);
     h5::read_attr_text(root, "created", created);
     h5::read_attr_text(root, "git_commit", git_commit);

@@ -82,9 +82,19 @@ class WorkQueue {
 std::string identity_change(const std::filesystem::path& out, const SweepFile& sweep, const SweepPlan& plan) {
   try {
     const auto old = ResultStore::read(out).header();
-    if (old.sweep_identity == plan.identity || old.sweep_text.empty()) return "";
-    const auto tmp = std::filesystem::temp_directory_path() / fmt::format("advx-old-sweep-{}.yaml", ::getpid());
-    std::ofstream(tmp) << old.sweep_text;
+    if (old.sweep_identity == plan.identity || old.sweep_text.empty() || !old.overrides_recorded) return "";
+    // SweepFile loads from a path: the old text goes to a fresh private temporary file.
+    std::string name = (std::filesystem::temp_directory_path() / "advx-old-sweep-XXXXXX").string();
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) return "";
+    const bool written = ::write(fd, old.sweep_text.data(), old.sweep_text.size()) ==
+                         static_cast<ssize_t>(old.sweep_text.size());
+    ::close(fd);
+    const std::filesystem::path tmp = name;
+    if (!written) {
+      std::filesystem::remove(tmp);
+      return "";
+    }
     std::optional<SweepFile> before;
     try {
       before.emplace(SweepFile::load(tmp, old.sweep_overrides));

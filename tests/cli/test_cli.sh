@@ -110,7 +110,7 @@ expect 2 "advx: error: .*unknown key 'train\.epoch' .did you mean 'train\.epochs
 for mode in "" "--array 2"; do
   rm -f "$tmp"/advx-*.sbatch
   # shellcheck disable=SC2086
-  expect 0 'advx-.*\.sbatch' -- slurm $mode --set train.epochs=3 --set "data.path=$tmp/it's here" --set 'grid.split.fold=[0]'
+  expect 0 'advx-.*\.sbatch' -- slurm $mode --set train.epochs=3 --set "data.path=$tmp/it's @OUT@" --set 'grid.split.fold=[0]'
   words=$(grep " sweep '" "$tmp"/advx-*.sbatch)
   words=${words#*"' sweep '"}  # from the sweep file's path on
   words=${words#*"'"}           # after it
@@ -118,7 +118,7 @@ for mode in "" "--array 2"; do
   words=${words%% --out *}
   checks=$((checks + 1))
   eval "set -- $words"
-  [[ $# -eq 6 && $2 == train.epochs=3 && $4 == "data.path=$tmp/it's here" && $6 == 'grid.split.fold=[0]' ]] ||
+  [[ $# -eq 6 && $2 == train.epochs=3 && $4 == "data.path=$tmp/it's @OUT@" && $6 == 'grid.split.fold=[0]' ]] ||
     { echo "FAIL: advx slurm $mode --set: the script passes [$words]"; failures=$((failures + 1)); }
 done
 

@@ -44,6 +44,7 @@ struct StoreHeader {
   std::string sweep_path;
   std::string sweep_text;
   std::vector<std::string> sweep_overrides;  // the --set values on top of sweep_text, in order
+  bool overrides_recorded = true;            // false for a file of an advx that did not record them
   std::vector<std::string> grid_keys;
   std::int64_t planned_trials = 0;
 };
