@@ -214,9 +214,14 @@ std::string point_name(const GridAssignment& assignments) {
 }  // namespace
 
 SweepFile SweepFile::load(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  return from_text(read_text(path), path, overrides);
+}
+
+SweepFile SweepFile::from_text(std::string text, const std::filesystem::path& path,
+                               const std::vector<std::string>& overrides) {
   SweepFile sweep;
   sweep.path_ = path.string();
-  sweep.text_ = read_text(path);
+  sweep.text_ = std::move(text);
   sweep.overrides_ = overrides;
 
   auto layer = std::make_shared<cd::SettingsLayer>();

@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -83,27 +82,9 @@ std::string identity_change(const std::filesystem::path& out, const SweepFile& s
   try {
     const auto old = ResultStore::read(out).header();
     if (old.sweep_identity == plan.identity || old.sweep_text.empty() || !old.overrides_recorded) return "";
-    // SweepFile loads from a path: the old text goes to a fresh private temporary file.
-    std::string name = (std::filesystem::temp_directory_path() / "advx-old-sweep-XXXXXX").string();
-    const int fd = ::mkstemp(name.data());
-    if (fd < 0) return "";
-    const bool written = ::write(fd, old.sweep_text.data(), old.sweep_text.size()) ==
-                         static_cast<ssize_t>(old.sweep_text.size());
-    ::close(fd);
-    const std::filesystem::path tmp = name;
-    if (!written) {
-      std::filesystem::remove(tmp);
-      return "";
-    }
-    std::optional<SweepFile> before;
-    try {
-      before.emplace(SweepFile::load(tmp, old.sweep_overrides));
-    } catch (...) {
-    }
-    std::filesystem::remove(tmp);
-    if (!before) return "";
+    const auto before = SweepFile::from_text(old.sweep_text, old.sweep_path, old.sweep_overrides);
     std::map<std::string, std::string> was;
-    for (const auto& [k, v] : trial_settings(before->base())) was[k] = v;
+    for (const auto& [k, v] : trial_settings(before.base())) was[k] = v;
     const auto is_axis = [&](const std::string& k) {
       return std::find(plan.grid_keys.begin(), plan.grid_keys.end(), k) != plan.grid_keys.end() ||
              std::find(old.grid_keys.begin(), old.grid_keys.end(), k) != old.grid_keys.end();
@@ -114,8 +95,8 @@ std::string identity_change(const std::filesystem::path& out, const SweepFile& s
       if (is_axis(k) || (it != was.end() && it->second == v)) continue;
       diff += fmt::format("{}{}: {} → {}", diff.empty() ? "" : "; ", k, it == was.end() ? "(unset)" : it->second, v);
     }
-    if (before->replicates() != sweep.replicates())
-      diff += fmt::format("{}replicates: {} → {}", diff.empty() ? "" : "; ", before->replicates(), sweep.replicates());
+    if (before.replicates() != sweep.replicates())
+      diff += fmt::format("{}replicates: {} → {}", diff.empty() ? "" : "; ", before.replicates(), sweep.replicates());
     return diff.empty() ? "" : " (" + diff + ")";
   } catch (...) {
     return "";

@@ -46,6 +46,10 @@ class SweepFile {
   ///     removed): `split.fold=0` runs fold 0 only;
   ///   * `grid.<key>=[v1, v2]` replaces that axis' values, or adds the axis.
   static SweepFile load(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+  /// The same for a sweep text already in memory (e.g. the one a result file stores); `path` names it in
+  /// messages and gives the default name.
+  static SweepFile from_text(std::string text, const std::filesystem::path& path,
+                             const std::vector<std::string>& overrides = {});
 
   [[nodiscard]] const std::string& path() const { return path_; }
   /// The file's text as read (before overrides).
