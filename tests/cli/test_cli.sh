@@ -89,6 +89,17 @@ for key in status epochs_run seconds_per_epoch best.attack.gender.bacc last.atta
   checks=$((checks + 1))
   grep -q "\"$key\"" "$tmp/t1.json" || { echo "FAIL: advx train --json lacks $key"; failures=$((failures + 1)); }
 done
+# The synthetic data in $tmp/demo was generated for the demo's options: a sweep asking for others on the
+# same path is refused before it writes anything (it used to train on the old data under the new name).
+expect 2 "advx: error: $tmp/demo: holds the synthetic data set of other options: users 2000 \\(asked: 300\\)" -- \
+  "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/other.h5" --set data.path="$tmp/demo" --set data.users=300
+one_line_error
+checks=$((checks + 1))
+[[ ! -e $tmp/other.h5 ]] || { echo "FAIL: the refused sweep wrote its result file"; failures=$((failures + 1)); }
+# A MovieLens-format directory without the stamp is not taken for generated data (advx data synth writes one).
+mkdir -p "$tmp/byhand" && cp "$tmp/s60/"{users,movies,ratings}.dat "$tmp/byhand/"
+expect 2 "advx: error: $tmp/byhand: holds a data set but no synthetic.txt" -- \
+  "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/byhand" --set data.users=100 --set data.items=60
 expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
 expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
 

@@ -34,6 +34,17 @@ struct SyntheticSummary {
 ///   70 % drawn through their clusters and 30 % from global popularity; ratings 1..5, mostly ≥ 4 for
 ///   items from liked clusters.
 /// Deterministic in the options. Throws InputError for impossible sizes.
+/// Next to the files it writes DIR/synthetic.txt, the stamp of the options that made them (see below).
 SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, const SyntheticOptions& options);
+
+/// The stamp's file name in a generated data set's directory.
+inline constexpr const char* kSyntheticStamp = "synthetic.txt";
+
+/// For `data.format: synthetic`: makes sure DIR holds the data set `options` generate. When
+/// DIR/ratings.dat is missing it is generated; when present, DIR's stamp must name the same options,
+/// otherwise InputError says which differ (a sweep whose data.users/items/seed changed would otherwise
+/// train on the old data under the new settings' name). An existing data set is never overwritten:
+/// it may hold trials' inputs that result files refer to, or be real data put there by hand.
+void ensure_synthetic_movielens(const std::filesystem::path& dir, const SyntheticOptions& options);
 
 }  // namespace advx
