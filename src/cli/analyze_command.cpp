@@ -15,6 +15,7 @@
 #include "advx/analysis/report.h"
 #include "advx/common/error.h"
 #include "advx/store/result_store.h"
+#include "advx/store/writer_lock.h"
 #include "commands.h"
 
 namespace advx::cli {
@@ -59,6 +60,10 @@ int run_analyze_command(const AnalyzeArgs& args) {
   options.objectives = args.objectives;
   options.per_replicate = args.per_replicate;
   options.reference = parse_reference(args.reference);
+  // --write takes the writer lock before reading: a sweep writing into the file would otherwise replace it
+  // (dropping /analysis) or add rows the stored per-row ranks do not cover.
+  WriterLock lock;
+  if (args.write) lock = WriterLock(args.file);
   const auto store = read_results(args.file);
   const auto analysis = analyze(store, options);
   const auto format = args.format == "csv"        ? ReportFormat::kCsv
@@ -95,7 +100,7 @@ void add_analyze_command(CLI::App& app, Command& selected) {
   auto a = std::make_shared<AnalyzeArgs>();
   auto* cmd = app.add_subcommand(
       "analyze", "Pareto analysis of a result file: the front, hypervolume, knee and the paper-style table");
-  cmd->add_option("file", a->file, "Result file (HDF5) written by advx sweep")->required();
+  cmd->add_option("result-file", a->file, "Result file (HDF5) written by advx sweep")->required();
   cmd->add_option("--objectives", a->objectives,
                   "Objectives, metric:sense,… with sense max|min|chance|chance=C, e.g. "
                   "test.ndcg@10:max,attack.gender.bacc:chance,attack.age.mae:max (the default: NDCG@10, every "

@@ -15,6 +15,7 @@
 #include "advx/data/split_export.h"
 #include "advx/data/synthetic.h"
 #include "commands.h"
+#include "validators.h"
 
 namespace advx::cli {
 
@@ -43,15 +44,15 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
   cmd->add_option("--path", a.path, "Directory holding the data files")->required();
   cmd->add_option("--min-rating", a.preprocess.min_rating, "Keep ratings/weights ≥ this")->capture_default_str();
   cmd->add_option("--min-user", a.preprocess.min_user, "k-core: minimum interactions per user")
-      ->check(CLI::PositiveNumber)
+      ->check(in_range(1, 1 << 30))
       ->capture_default_str();
   cmd->add_option("--min-item", a.preprocess.min_item, "k-core: minimum interactions per item")
-      ->check(CLI::PositiveNumber)
+      ->check(in_range(1, 1 << 30))
       ->capture_default_str();
-  cmd->add_option("--folds", a.split.folds, "Number of user folds")->check(CLI::Range(3, 1000))->capture_default_str();
+  cmd->add_option("--folds", a.split.folds, "Number of user folds")->check(in_range(3, 1000))->capture_default_str();
   cmd->add_option("--seed", a.split.seed, "Split seed")->capture_default_str();
   cmd->add_option("--foldin", a.split.foldin, "Fraction of val/test interactions used as model input")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(in_range(0.0, 1.0, true))
       ->capture_default_str();
 }
 
@@ -206,17 +207,17 @@ void add_data_commands(CLI::App& app, Command& selected) {
   auto synth = std::make_shared<std::pair<std::string, SyntheticOptions>>();
   auto* syn = data->add_subcommand("synth", "Write a synthetic data set with planted attribute signal (MovieLens-1M format)");
   syn->add_option("--out", synth->first, "Output directory (created)")->required();
-  syn->add_option("--users", synth->second.users, "Number of users")->check(CLI::Range(10, 10'000'000))->capture_default_str();
-  syn->add_option("--items", synth->second.items, "Number of items")->check(CLI::Range(50, 10'000'000))->capture_default_str();
+  syn->add_option("--users", synth->second.users, "Number of users")->check(in_range(10, 10'000'000))->capture_default_str();
+  syn->add_option("--items", synth->second.items, "Number of items")->check(in_range(50, 10'000'000))->capture_default_str();
   syn->add_option("--seed", synth->second.seed, "Generator seed")->capture_default_str();
   syn->add_option("--signal", synth->second.signal, "Strength of the planted attribute signal (0 = none)")
-      ->check(CLI::Range(0.0, 100.0))
+      ->check(in_range(0.0, 100.0))
       ->capture_default_str();
   syn->add_option("--taste", synth->second.taste, "Spread of each user's attribute-independent taste (sd per cluster)")
-      ->check(CLI::Range(0.0, 100.0))
+      ->check(in_range(0.0, 100.0))
       ->capture_default_str();
   syn->add_option("--clusters", synth->second.clusters, "Item taste clusters, 2..items/5 [default: min(16, items/5)]")
-      ->check(CLI::Range(2, 100000));
+      ->check(in_range(2, 100000));
   syn->callback([synth, &selected] {
     selected = [synth] {
       const auto s = write_synthetic_movielens(synth->first, synth->second);

@@ -1,11 +1,15 @@
 // advx — sweeps of adversarial attribute unlearning for MultVAE recommenders.
 // Exit codes: 0 success, 1 runtime failure, 2 bad input (usage, arguments, configs, data, result files).
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "advx/common/error.h"
 #include "commands.h"
@@ -14,6 +18,31 @@ namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
+
+/// CLI11 reports a missing or misspelled command as "A subcommand is required"; say which word was not
+/// a command, and list the commands there are at that level.
+std::string parse_error_message(CLI::App& app, int argc, char** argv, const CLI::ParseError& e) {
+  CLI::App* level = &app;
+  std::string where;  // "" at the top, "data: " below `advx data`
+  auto names = [](CLI::App* a) {
+    std::vector<std::string> out;
+    for (auto* sub : a->get_subcommands([](CLI::App*) { return true; })) out.push_back(sub->get_name());
+    return fmt::format("{}", fmt::join(out, ", "));
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') break;
+    const auto subs = level->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) break;
+    const auto it = std::find_if(subs.begin(), subs.end(), [&](CLI::App* s) { return s->check_name(word); });
+    if (it == subs.end()) return fmt::format("{}unknown command '{}'; the commands are: {}", where, word, names(level));
+    level = *it;
+    where += word + ": ";
+  }
+  if (std::string(e.what()).find("subcommand is required") != std::string::npos)
+    return fmt::format("{}a command is required, one of: {}", where, names(level));
+  return e.what();
+}
 
 }  // namespace
 
@@ -40,7 +69,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, then where to look; never the whole help text.
-    std::cerr << fmt::format("advx: error: {}\nRun 'advx --help' (or 'advx <command> --help') for usage.\n", e.what());
+    std::cerr << fmt::format("advx: error: {}\nRun 'advx --help' (or 'advx <command> --help') for usage.\n",
+                             parse_error_message(app, argc, argv, e));
     return kExitBadInput;
   }
 

@@ -17,6 +17,7 @@
 #include "advx/common/error.h"
 #include "advx/config/sweep_file.h"
 #include "commands.h"
+#include "validators.h"
 #include "slurm_templates.h"
 
 namespace advx::cli {
@@ -105,18 +106,18 @@ int run_slurm_command(const SlurmArgs& a) {
 void add_slurm_command(CLI::App& app, Command& selected) {
   auto a = std::make_shared<SlurmArgs>();
   auto* cmd = app.add_subcommand("slurm", "Write a ready sbatch script for a sweep (and submit it with --submit)");
-  cmd->add_option("sweep", a->sweep, "Sweep file (YAML)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("sweep-file", a->sweep, "Sweep file (YAML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", a->out, "Result file (HDF5) the job writes")->required();
-  cmd->add_option("--ranks", a->ranks, "MPI ranks (tasks) of the job")->check(CLI::Range(1, 100000))->capture_default_str();
-  cmd->add_option("--threads", a->threads, "Threads (CPUs) per rank")->check(CLI::Range(1, 1024))->capture_default_str();
+  cmd->add_option("--ranks", a->ranks, "MPI ranks (tasks) of the job")->check(in_range(1, 100000))->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Threads (CPUs) per rank")->check(in_range(1, 1024))->capture_default_str();
   cmd->add_option("--time", a->time, "Time limit per job (HH:MM:SS or D-HH:MM:SS); the job requeues itself when it hits it")
       ->capture_default_str();
   cmd->add_option("--partition", a->partition, "SLURM partition");
   cmd->add_option("--set", a->sets, "Override a sweep setting in the job, key=value (repeatable; as for advx sweep)");
   cmd->add_option("--array", a->array, "Shard mode: a job array of K independent processes (merge with `advx merge`)")
-      ->check(CLI::Range(1, 100000));
+      ->check(in_range(1, 100000));
   cmd->add_option("--warn-seconds", a->warn_seconds, "Seconds before the time limit at which SLURM sends USR1 (checkpoint)")
-      ->check(CLI::Range(10, 86400))
+      ->check(in_range(10, 86400))
       ->capture_default_str();
   cmd->add_flag("--submit", a->submit, "Submit the script with sbatch");
   cmd->callback([a, &selected] { selected = [a] { return run_slurm_command(*a); }; });

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -24,6 +25,7 @@
 #include "advx/sweep/sweep_runner.h"
 #include "advx/train/trainer.h"
 #include "commands.h"
+#include "validators.h"
 
 namespace advx::cli {
 
@@ -274,15 +276,28 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
   for (const auto& path : shards) inputs.push_back(ResultStore::read(path));
   // All shards must be of one sweep; the output takes the first shard's header (same identity).
   StoreHeader header = inputs.front().header();
-  header.planned_trials = 0;
+  // Planned trials per shard label ("" = the unsharded run, which plans them all): a shard given twice
+  // counts once.
+  std::map<std::string, std::int64_t> planned;
   for (const auto& in : inputs) {
     if (in.header().sweep_identity != header.sweep_identity)
       throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}); refusing to merge",
                                    in.path().string(), in.header().sweep_name, in.header().sweep_identity,
                                    inputs.front().path().string(), header.sweep_name, header.sweep_identity));
-    header.planned_trials += in.header().planned_trials;
+    auto& p = planned[in.attribute("shard")];
+    p = std::max(p, in.header().planned_trials);
   }
+  header.planned_trials = 0;
+  for (const auto& [label, n] : planned) header.planned_trials += n;
+  if (planned.count("")) header.planned_trials = planned.at("");
   auto merged = ResultStore::open_for_sweep(out, header, false);
+  // The output keeps a shard label only when everything in it is that one shard. A file holding several
+  // shards is labelled as the whole sweep, so an unsharded run can complete it (and a shard run into
+  // it is refused, as for any file holding more than that shard).
+  std::set<std::string> labels;
+  for (const auto& [label, n] : planned) labels.insert(label);
+  if (merged.rows() > 0) labels.insert(merged.attribute("shard"));
+  merged.set_attribute("shard", labels.size() == 1 ? *labels.begin() : "");
   std::size_t taken = 0;
   for (const auto& in : inputs) {
     const auto n = merged.merge_from(in);
@@ -298,21 +313,21 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
 void add_sweep_commands(CLI::App& app, Command& selected) {
   auto sa = std::make_shared<SweepArgs>();
   auto* sweep = app.add_subcommand("sweep", "Run every trial of a sweep file's grid across MPI ranks into one HDF5 file");
-  sweep->add_option("sweep", sa->sweep, "Sweep file (YAML)")->required();
+  sweep->add_option("sweep-file", sa->sweep, "Sweep file (YAML)")->required();
   sweep->add_option("--out", sa->out, "Result file (HDF5); rerunning resumes it")->required();
   sweep->add_option("--set", sa->sets, "Override a setting (key.path=value; grid.<key>=[...] changes an axis)");
   sweep->add_option("--threads", sa->threads, "oneDNN/OpenMP threads per rank (with mpirun, add --bind-to none for > 1)")
-      ->check(CLI::Range(1, 1024));
+      ->check(in_range(1, 1024));
   sweep->add_flag("--new", sa->start_new, "Move an existing result file aside and start afresh");
   sweep->add_option("--shard", sa->shard, "Run only shard K of N (plan index mod N == K) into its own file; merge with `advx merge`");
   sweep->add_option("--checkpoint-every", sa->checkpoint_every,
                     "Also checkpoint trials every N epochs (they are always checkpointed on SIGUSR1/SIGTERM/SIGINT)")
-      ->check(CLI::Range(1, 1000000));
+      ->check(in_range(1, 1000000));
   sweep->callback([sa, &selected] { selected = [sa] { return run_sweep_command(*sa); }; });
 
   auto plan_args = std::make_shared<std::tuple<std::string, std::vector<std::string>, bool>>();
   auto* plan = app.add_subcommand("plan", "List the trials of a sweep file, their count and estimated cost");
-  plan->add_option("sweep", std::get<0>(*plan_args), "Sweep file (YAML)")->required();
+  plan->add_option("sweep-file", std::get<0>(*plan_args), "Sweep file (YAML)")->required();
   plan->add_option("--set", std::get<1>(*plan_args), "Override a setting (key.path=value)");
   plan->add_flag("--json", std::get<2>(*plan_args), "Print one JSON object");
   plan->callback([plan_args, &selected] {
@@ -322,14 +337,14 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   auto merge_args = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
   auto* merge = app.add_subcommand("merge", "Merge shard result files of one sweep into one file (each trial once)");
   merge->add_option("--out", merge_args->first, "Merged result file (created, or extended if it is of the same sweep)")->required();
-  merge->add_option("shards", merge_args->second, "Shard result files")->required()->check(CLI::ExistingFile);
+  merge->add_option("shard-files", merge_args->second, "Shard result files")->required()->check(CLI::ExistingFile);
   merge->callback([merge_args, &selected] {
     selected = [merge_args] { return run_merge_command(merge_args->first, merge_args->second); };
   });
 
   auto results_args = std::make_shared<std::pair<std::string, bool>>();
   auto* results = app.add_subcommand("results", "Summarise a result file, or print it as CSV (one row per trial and checkpoint)");
-  results->add_option("file", results_args->first, "Result file (HDF5)")->required();
+  results->add_option("result-file", results_args->first, "Result file (HDF5)")->required();
   results->add_flag("--csv", results_args->second, "Print CSV: trial_id, status, checkpoint, grid keys, metrics");
   results->callback([results_args, &selected] {
     selected = [results_args] { return run_results_command(results_args->first, results_args->second); };

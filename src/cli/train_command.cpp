@@ -12,6 +12,7 @@
 #include "advx/config/sweep_file.h"
 #include "advx/train/trainer.h"
 #include "commands.h"
+#include "validators.h"
 
 namespace advx::cli {
 
@@ -79,10 +80,10 @@ void print_summary(const TrialConfig& config, const TrialResult& r) {
 void add_train_command(CLI::App& app, Command& selected) {
   auto args = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand("train", "Run one trial from a sweep file's base settings (the grid is ignored)");
-  cmd->add_option("sweep", args->sweep, "Sweep file (YAML)")->required();
+  cmd->add_option("sweep-file", args->sweep, "Sweep file (YAML)")->required();
   cmd->add_option("--set", args->sets, "Override a setting: key.path=value (repeatable), e.g. --set train.epochs=5");
   cmd->add_option("--threads", args->threads, "oneDNN/OpenMP threads (overrides the file's `threads`)")
-      ->check(CLI::Range(1, 1024));
+      ->check(in_range(1, 1024));
   cmd->add_flag("--json", args->json, "Print one JSON object (metrics per checkpoint, curves) instead of a summary");
   cmd->callback([args, &selected] {
     selected = [args] {

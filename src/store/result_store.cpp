@@ -2,9 +2,6 @@
 
 #include <fcntl.h>  // AT_FDCWD, open
 #include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc ≥ 2.28)
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,7 +9,6 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
-#include <iostream>
 #include <limits>
 #include <utility>
 
@@ -20,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "advx/common/error.h"
+#include "advx/store/writer_lock.h"
 #include "hdf5_util.h"
 
 #ifndef ADVX_GIT_COMMIT
@@ -67,82 +64,6 @@ std::string Column::text(std::size_t row) const {
   }
   return "";
 }
-
-namespace {
-
-// Exclusive use of a result file by one writer: an flock on PATH.lock, held while the store is open for
-// writing and released (the lock file removed) when it closes or the process dies. Every write replaces
-// the whole file from the writer's memory, so two sweeps on one --out would silently discard each other's
-// trials. The lock file names its holder (pid, host) for the error message.
-class WriterLock {
- public:
-  WriterLock() = default;
-  explicit WriterLock(const std::filesystem::path& result) : path_(result.string() + ".lock") {
-    for (;;) {
-      fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-      if (fd_ < 0)
-        throw InputError(fmt::format("{}: cannot create the lock file {}: {}", result.string(), path_.string(),
-                                     std::strerror(errno)));
-      if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-        const int err = errno;
-        std::string holder(256, '\0');
-        const auto n = ::pread(fd_, holder.data(), holder.size(), 0);
-        holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-        ::close(fd_);
-        fd_ = -1;
-        if (err == ENOSYS || err == EOPNOTSUPP || err == ENOLCK || err == EINVAL) {
-          // A file system without flock (Lustre mounted noflock, NFSv3 without lockd): run unguarded, as
-          // HDF5's own file locking does there, rather than refuse to run at all.
-          ::unlink(path_.c_str());
-          std::cerr << fmt::format("advx: warning: {}: this file system does not support file locks ({}); a second "
-                                   "writer on this file would not be refused\n", result.string(), std::strerror(err));
-          return;
-        }
-        if (err != EWOULDBLOCK)
-          throw InputError(fmt::format("{}: cannot lock {}: {}", result.string(), path_.string(), std::strerror(err)));
-        throw InputError(fmt::format("{}: in use by another advx process ({}); wait for it to finish, or choose "
-                                     "another --out", result.string(),
-                                     holder.empty() ? "lock file " + path_.string() : holder));
-      }
-      // The holder before us may have removed the lock file between our open and our flock: then we
-      // hold a lock on a file nobody else will ever open. Retry until the locked file is the one at path.
-      struct stat held {}, now {};
-      if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &now) == 0 && held.st_ino == now.st_ino &&
-          held.st_dev == now.st_dev)
-        break;
-      ::close(fd_);
-      fd_ = -1;
-    }
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    const auto text = fmt::format("pid {} on {}", ::getpid(), host);
-    if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, text.data(), text.size(), 0);
-  }
-  WriterLock(WriterLock&& o) noexcept : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)) {}
-  WriterLock& operator=(WriterLock&& o) noexcept {
-    if (this != &o) {
-      release();
-      path_ = std::move(o.path_);
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  WriterLock(const WriterLock&) = delete;
-  WriterLock& operator=(const WriterLock&) = delete;
-  ~WriterLock() { release(); }
-
- private:
-  void release() {
-    if (fd_ < 0) return;
-    ::unlink(path_.c_str());  // still holding the lock: a waiter that opened it sees a stale inode and retries
-    ::close(fd_);
-    fd_ = -1;
-  }
-  std::filesystem::path path_;
-  int fd_ = -1;
-};
-
-}  // namespace
 
 struct ResultStore::Impl {
   WriterLock lock;  // held from open_for_sweep on; none for a store opened by read()

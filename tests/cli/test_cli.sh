@@ -35,7 +35,15 @@ expect 0 'Subcommands' -- "$advx" --help
 expect 0 '--format' -- "$advx" data inspect --help
 expect 0 '--users' -- "$advx" data synth --help
 expect 0 '^[0-9]+\.[0-9]+\.[0-9]+' -- "$advx" --version
-expect 2 'advx: error' -- "$advx"
+expect 2 'advx: error: a command is required, one of: data, train, sweep' -- "$advx"
+one_line_error
+expect 2 "advx: error: unknown command 'frobnicate'; the commands are: data, train, sweep" -- "$advx" frobnicate
+one_line_error
+expect 2 "advx: error: data: unknown command 'frob'; the commands are: inspect, export-split, synth" -- "$advx" data frob
+expect 2 'advx: error: sweep-file is required' -- "$advx" sweep
+expect 2 "advx: error: --threads: expected an integer in 1\\.\\.1024, got 'abc'" -- "$advx" sweep x.yaml --threads abc
+expect 2 'advx: error: --foldin: expected a number strictly between 0 and 1, got 0' -- \
+  "$advx" data inspect --format csv --path "$tmp" --foldin 0
 expect 2 'advx: error: .*--bogus' -- "$advx" data inspect --format csv --path "$tmp" --bogus
 one_line_error
 expect 2 'advx: error: .*--path' -- "$advx" data inspect --format movielens-1m

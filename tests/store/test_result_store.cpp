@@ -1,4 +1,5 @@
 #include "advx/store/result_store.h"
+#include "advx/store/writer_lock.h"
 
 #include <gtest/gtest.h>
 
@@ -128,6 +129,21 @@ TEST_F(ResultStoreTest, OneWriterAtATime) {
   first.reset();
   EXPECT_FALSE(fs::exists(path_.string() + ".lock"));
   EXPECT_EQ(ResultStore::open_for_sweep(path_, header(), false).rows(), 1u);  // free again
+}
+
+TEST_F(ResultStoreTest, ReleasingTheLockLeavesAnotherWritersLockFile) {
+  // A user deletes a live lock file by hand and a second writer takes a new one: when the first ends it
+  // must not remove the second's, or a third writer would get in beside the second.
+  const fs::path lock_path = path_.string() + ".lock";
+  auto first = std::make_unique<WriterLock>(path_);
+  fs::remove(lock_path);
+  auto second = std::make_unique<WriterLock>(path_);
+  first.reset();
+  ASSERT_TRUE(fs::exists(lock_path));
+  EXPECT_THROW(WriterLock{path_}, InputError);
+  second.reset();
+  EXPECT_FALSE(fs::exists(lock_path));
+  EXPECT_NO_THROW(WriterLock{path_});
 }
 
 TEST_F(ResultStoreTest, StartingNewNeverReplacesAnEarlierSetAsideFile) {

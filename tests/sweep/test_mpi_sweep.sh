@@ -72,7 +72,7 @@ check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
 
 # Data that does not load stops the sweep before the result file exists: one error, exit 2, no file
 # (not a failed row per trial in a new file that the corrected rerun would refuse as another sweep).
-mkdir -p broken-data && echo "garbage" >broken-data/ratings.dat
+cp -r data broken-data && echo "garbage" >broken-data/users.dat  # its stamp matches: the reader meets the garbage
 mpirun -np 2 "$advx" sweep fast.yaml --out nodata.h5 --set data.path="$tmp/broken-data" >nodata.txt 2>&1
 check "unloadable data exits 2" test $? -eq 2
 check "the error names the data file" grep -q "broken-data/users.dat" nodata.txt
@@ -100,6 +100,9 @@ check "the first sweep writes its file" wait_rows busy.h5 0
 mpirun -np 1 "$advx" sweep slow.yaml --out busy.h5 >busy2.txt 2>&1
 check "a second sweep on a file in use exits 2" test $? -eq 2
 check "the refusal names the holder" grep -q "in use by another advx process (pid" busy2.txt
+"$advx" analyze busy.h5 --write >busy3.txt 2>&1
+check "analyze --write on a file in use exits 2" test $? -eq 2
+check "analyze --write names the holder" grep -q "in use by another advx process (pid" busy3.txt
 kill -USR1 $busy_pid
 wait $busy_pid
 check "the lock file is gone after the first sweep" test ! -e busy.h5.lock
@@ -173,6 +176,13 @@ check "an unsharded run into a shard's file exits 2" test $? -eq 2
 check "the shard file is untouched" test "$(rows shard0.h5 | wc -l)" -eq "$before"
 "$advx" merge --out bad-merge.h5 shard0.h5 t.h5 >bad-merge.txt 2>&1
 check "merging files of different sweeps is refused (exit 2)" test $? -eq 2
+# Merged into a shard's file, the shards make a file of the whole sweep: an unsharded run completes it.
+cp shard0.h5 m0.h5
+"$advx" merge --out m0.h5 shard1.h5 shard2.h5 >merge0.txt 2>&1
+check "merge into a shard's file exits 0" test $? -eq 0
+"$advx" sweep fast.yaml --out m0.h5 >m0-rerun.txt 2>&1
+check "an unsharded run resumes the merged file (nothing to run)" grep -q "$planned already in m0.h5, 0 to run" m0-rerun.txt
+check "the merged file equals the single run" cmp -s <(rows r1.h5) <(rows m0.h5)
 
 # SIGUSR1 (SLURM's warning signal): trials in flight are checkpointed and resumed, with the same numbers.
 mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1.txt 2>&1 &

@@ -1,0 +1,29 @@
+#pragma once
+// Option validators whose messages say what was expected. CLI11's CLI::Range reports a non-number as
+// "Value abc not in range 1 to 1024"; these say "expected an integer in 1..1024, got 'abc'".
+
+#include <string>
+#include <type_traits>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace advx::cli {
+
+/// Accepts a T in [lo, hi], or in (lo, hi) when `open` (fractions that must be strictly inside).
+template <class T>
+CLI::Validator in_range(T lo, T hi, bool open = false) {
+  const char* what = std::is_integral_v<T> ? "an integer" : "a number";
+  const auto range = open ? fmt::format("strictly between {} and {}", lo, hi) : fmt::format("in {}..{}", lo, hi);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        T v{};
+        if (!CLI::detail::lexical_cast(text, v)) return fmt::format("expected {} {}, got '{}'", what, range, text);
+        if (open ? !(v > lo && v < hi) : !(v >= lo && v <= hi))
+          return fmt::format("expected {} {}, got {}", what, range, text);
+        return "";
+      },
+      open ? fmt::format("({}, {})", lo, hi) : fmt::format("[{}, {}]", lo, hi));
+}
+
+}  // namespace advx::cli
