@@ -203,7 +203,8 @@ struct ResultStore::Impl {
     std::filesystem::rename(tmp, path);
   }
 
-  void load(const std::filesystem::path& p) {
+  /// Reads the whole file; with `header_only`, the root attributes (what identifies the sweep) and no rows.
+  void load(const std::filesystem::path& p, bool header_only = false) {
     std::error_code ec;
     if (std::filesystem::is_directory(p, ec))
       throw InputError(fmt::format("{}: is a directory; expected an advx result file (.h5)", p.string()));
@@ -230,6 +231,7 @@ struct ResultStore::Impl {
     h5::read_strings_attr(root, "hosts", hosts);
     for (const char* key : {"run_started", "run_finished", "shard"})
       if (h5::read_attr_text(root, key, v)) extra_attrs[key] = v;
+    if (header_only) return;
     if (!h5::has_link(root, "trials")) throw InputError(fmt::format("{}: advx result file without /trials", p.string()));
     auto trials = h5::open_group(root, "trials");
     std::size_t n = 0;
@@ -332,6 +334,13 @@ ResultStore ResultStore::read(const std::filesystem::path& path) {
   s.impl_->path = path;
   s.impl_->load(path);
   return s;
+}
+
+StoreHeader ResultStore::read_header(const std::filesystem::path& path) {
+  ResultStore s;
+  s.impl_->path = path;
+  s.impl_->load(path, true);
+  return s.impl_->header;
 }
 
 ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new) {

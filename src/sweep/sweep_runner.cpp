@@ -80,7 +80,7 @@ class WorkQueue {
 /// sweep text that no longer loads), so the caller's generic message stands alone.
 std::string identity_change(const std::filesystem::path& out, const SweepFile& sweep, const SweepPlan& plan) {
   try {
-    const auto old = ResultStore::read(out).header();
+    const auto old = ResultStore::read_header(out);
     if (old.sweep_identity == plan.identity || old.sweep_text.empty() || !old.overrides_recorded) return "";
     const auto before = SweepFile::from_text(old.sweep_text, old.sweep_path, old.sweep_overrides);
     std::map<std::string, std::string> was;

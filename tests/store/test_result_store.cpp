@@ -74,6 +74,20 @@ TEST_F(ResultStoreTest, RowsSurviveReopeningWithAllColumns) {
   EXPECT_EQ(s.header().sweep_overrides, (std::vector<std::string>{"train.epochs=3", "split.fold=0"}));
 }
 
+TEST_F(ResultStoreTest, ReadHeaderGivesTheHeaderAlone) {
+  { ResultStore::open_for_sweep(path_, header(), false).add(record("a", "0")); }
+  const auto h = ResultStore::read_header(path_);
+  const auto full = ResultStore::read(path_).header();
+  EXPECT_EQ(h.sweep_identity, "abc");
+  EXPECT_EQ(h.sweep_text, full.sweep_text);
+  EXPECT_EQ(h.sweep_path, full.sweep_path);
+  EXPECT_EQ(h.sweep_overrides, full.sweep_overrides);
+  EXPECT_EQ(h.grid_keys, full.grid_keys);
+  EXPECT_EQ(h.planned_trials, 3);
+  EXPECT_TRUE(h.overrides_recorded);
+  EXPECT_THROW((void)ResultStore::read_header(dir_ / "missing.h5"), InputError);
+}
+
 TEST_F(ResultStoreTest, AFileWithoutTrialsReopens) {
   // A sweep stopped before its first trial finished leaves a file with no rows; it must resume.
   { (void)ResultStore::open_for_sweep(path_, header(), false); }

@@ -68,6 +68,8 @@ class ResultStore {
   static ResultStore open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new);
   /// Reads a result file (InputError if it is missing, not HDF5, or not an advx result file).
   static ResultStore read(const std::filesystem::path& path);
+  /// Reads only the file's header (root attributes), with the same checks as read() on what the file is.
+  static StoreHeader read_header(const std::filesystem::path& path);
 
   ResultStore(ResultStore&&) noexcept;
   ResultStore& operator=(ResultStore&&) noexcept;
