@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -161,7 +163,19 @@ TEST_F(ResultStoreTest, ReleasingTheLockLeavesAnotherWritersLockFile) {
 }
 
 TEST_F(ResultStoreTest, StartingNewNeverReplacesAnEarlierSetAsideFile) {
-  // Three --new runs within one second all want NAME.<same stamp>.h5; each must get its own name.
+  // Three --new runs within one second all want NAME.<same stamp>.h5; each must get its own name. Files
+  // already holding the next seconds' stamps (a user's copies, or runs of another process) make every
+  // run meet a taken name, whether or not the three fall in one second.
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::vector<fs::path> squatters;
+  for (std::time_t t = now; t < now + 30; ++t) {
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    squatters.push_back(dir_ / (std::string("r.") + stamp + ".h5"));
+    std::ofstream(squatters.back()) << "keep me";
+  }
   std::vector<std::string> aside;
   for (int run = 0; run < 3; ++run) {
     auto s = ResultStore::open_for_sweep(path_, header("run" + std::to_string(run)), run > 0);
@@ -173,6 +187,14 @@ TEST_F(ResultStoreTest, StartingNewNeverReplacesAnEarlierSetAsideFile) {
   EXPECT_EQ(ResultStore::read(aside[0]).column("trial_id").s, std::vector<std::string>{"t0"});
   EXPECT_EQ(ResultStore::read(aside[1]).column("trial_id").s, std::vector<std::string>{"t1"});
   EXPECT_EQ(ResultStore::read(path_).column("trial_id").s, std::vector<std::string>{"t2"});
+  for (const auto& a : aside)  // the first-choice names were taken: -2 or -3
+    EXPECT_TRUE(a.ends_with("-2.h5") || a.ends_with("-3.h5")) << a;
+  for (const auto& q : squatters) {
+    std::ifstream in(q);
+    std::string text;
+    std::getline(in, text);
+    EXPECT_EQ(text, "keep me") << q;
+  }
 }
 
 TEST_F(ResultStoreTest, NonResultFilesGiveClearErrors) {
