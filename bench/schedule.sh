@@ -26,7 +26,8 @@ adversaries:
 attackers: {epochs: 1}
 replicates: $trials
 YAML
-"$advx" data synth --out "$tmp/data" --users 1500 --items 600 --seed 1 >/dev/null
+# Generated before the timed runs, where the sweep looks for it (data.path/<options>).
+"$advx" data synth --out "$tmp/data/users1500-items600-seed1" --users 1500 --items 600 --seed 1 >/dev/null
 echo "machine: $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg); $trials trials of 2 epochs each (synthetic 1500 users x 600 items)"
 printf "%5s %10s %10s %10s %12s %14s\n" ranks makespan ideal efficiency "coord ms/t" "write ms/t"
 for np in 1 2 4 8; do

@@ -63,7 +63,7 @@ int run_analyze_command(const AnalyzeArgs& args) {
   // --write takes the writer lock before reading: a sweep writing into the file would otherwise replace it
   // (dropping /analysis) or add rows the stored per-row ranks do not cover.
   WriterLock lock;
-  if (args.write) lock = WriterLock(args.file);
+  if (args.write && std::filesystem::is_regular_file(args.file)) lock = WriterLock(args.file, WriterLock::Writes::kInPlace);
   const auto store = read_results(args.file);
   const auto analysis = analyze(store, options);
   const auto format = args.format == "csv"        ? ReportFormat::kCsv
@@ -75,6 +75,7 @@ int run_analyze_command(const AnalyzeArgs& args) {
   std::ostream& note = format == ReportFormat::kText ? std::cout : std::cerr;
   if (args.write) {
     write_analysis(analysis, args.file);
+    lock = WriterLock();  // released before the plot script runs
     note << fmt::format("wrote the front and ranks to {}:/analysis\n", args.file);
   }
   if (!args.plot_dir.empty()) {

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "advx/common/error.h"
+#include "advx/data/synthetic.h"
 #include "advx/config/sweep_file.h"
 #include "advx/store/result_store.h"
 #include "advx/sweep/sweep_plan.h"
@@ -133,7 +134,11 @@ int run_plan_command(const std::string& path, const std::vector<std::string>& se
   double users = 0, items = 0, nnz = 0;
   std::string shape_note;
   try {
-    if (base.data.synthetic && !std::filesystem::exists(std::filesystem::path(base.data.path) / "ratings.dat")) {
+    if (base.data.synthetic &&
+        !std::filesystem::exists(synthetic_dataset_dir(base.data.path, {.users = base.data.synthetic_users,
+                                                                        .items = base.data.synthetic_items,
+                                                                        .seed = base.data.synthetic_seed}) /
+                                 "ratings.dat")) {
       users = base.data.synthetic_users;
       items = base.data.synthetic_items;
       nnz = 0.026 * items;
@@ -276,28 +281,45 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
   for (const auto& path : shards) inputs.push_back(ResultStore::read(path));
   // All shards must be of one sweep; the output takes the first shard's header (same identity).
   StoreHeader header = inputs.front().header();
-  // Planned trials per shard label ("" = the unsharded run, which plans them all): a shard given twice
-  // counts once.
+  // Planned trials per shard label ("" = the unsharded run, which plans them all), over the inputs and
+  // what the output already holds; a shard given twice counts once.
   std::map<std::string, std::int64_t> planned;
+  const auto note = [&](const ResultStore& s) {
+    auto& p = planned[s.attribute("shard")];
+    p = std::max(p, s.header().planned_trials);
+  };
   for (const auto& in : inputs) {
     if (in.header().sweep_identity != header.sweep_identity)
       throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}); refusing to merge",
                                    in.path().string(), in.header().sweep_name, in.header().sweep_identity,
                                    inputs.front().path().string(), header.sweep_name, header.sweep_identity));
-    auto& p = planned[in.attribute("shard")];
-    p = std::max(p, in.header().planned_trials);
+    note(in);
   }
-  header.planned_trials = 0;
-  for (const auto& [label, n] : planned) header.planned_trials += n;
-  if (planned.count("")) header.planned_trials = planned.at("");
-  auto merged = ResultStore::open_for_sweep(out, header, false);
+  if (std::filesystem::exists(out)) {
+    try {  // a file of another sweep or no result file at all: open_for_sweep below says so
+      if (const auto existing = ResultStore::read(out);
+          existing.header().sweep_identity == header.sweep_identity && existing.rows() > 0)
+        note(existing);
+    } catch (const InputError&) {
+    }
+  }
   // The output keeps a shard label only when everything in it is that one shard. A file holding several
-  // shards is labelled as the whole sweep, so an unsharded run can complete it (and a shard run into
-  // it is refused, as for any file holding more than that shard).
-  std::set<std::string> labels;
-  for (const auto& [label, n] : planned) labels.insert(label);
-  if (merged.rows() > 0) labels.insert(merged.attribute("shard"));
-  merged.set_attribute("shard", labels.size() == 1 ? *labels.begin() : "");
+  // shards is labelled as the whole sweep, so an unsharded run can complete it (and a shard run into it
+  // is refused, as for any file holding more than that shard), and it plans the whole sweep's trials.
+  const std::string label = planned.size() == 1 ? planned.begin()->first : "";
+  if (!label.empty() || planned.count("")) {
+    header.planned_trials = planned.at(label.empty() ? "" : label);
+  } else {
+    try {
+      header.planned_trials = static_cast<std::int64_t>(
+          make_plan(SweepFile::from_text(header.sweep_text, header.sweep_path, header.sweep_overrides)).trials.size());
+    } catch (const std::exception&) {  // a file too old to rebuild its plan from: the shards' sum
+      header.planned_trials = 0;
+      for (const auto& [shard, n] : planned) header.planned_trials += n;
+    }
+  }
+  auto merged = ResultStore::open_for_sweep(out, header, false);
+  merged.set_attribute("shard", label);
   std::size_t taken = 0;
   for (const auto& in : inputs) {
     const auto n = merged.merge_from(in);

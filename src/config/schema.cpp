@@ -266,7 +266,8 @@ std::vector<Key<SweepSettings>> make_fixed_keys() {
     const std::string type = "one of movielens-1m, movielens-100k, csv, synthetic";
     Key<S> format{"data.format", type,
                   "Reader of `data.path` (see `advx data --help`); `synthetic` generates a MovieLens-1M-format data "
-                  "set with planted gender/age signal into `data.path` on first use.",
+                  "set with planted gender/age signal on first use, into a subdirectory of `data.path` named by its "
+                  "options (e.g. `users2000-items1000-seed1`).",
                   [type](S& s, const YAML::Node& n) {
                     if (!n.IsScalar()) bad(type, n);
                     const std::string& v = n.Scalar();
@@ -287,7 +288,8 @@ std::vector<Key<SweepSettings>> make_fixed_keys() {
     add(std::move(format), Scope::kTrial, true);
   }
   add(text<S>("data.path", "a path",
-              "Directory of the data set, relative to the working directory. For `synthetic`: where it is generated.",
+              "Directory of the data set, relative to the working directory. For `synthetic`: the directory under "
+              "which each generated data set gets its own subdirectory.",
               any_text, [](auto& s) -> auto& { return s.trial.data.path; }),
       Scope::kTrial, true);
   add(real<S>("data.min_rating", kUnbounded, kUnbounded, "Ratings below this are dropped; the rest become binary ones.",

@@ -348,7 +348,7 @@ ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const
   ResultStore s;
   s.impl_->path = path;
   if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path(), ec);
-  s.impl_->lock = WriterLock(path);
+  s.impl_->lock = WriterLock(path, WriterLock::Writes::kWholeFile, "or choose another --out");
   if (std::filesystem::exists(path, ec) && start_new) {
     const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};

@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <string_view>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -25,21 +28,73 @@ bool same_file(int fd, const std::filesystem::path& path) {
          held.st_dev == now.st_dev;
 }
 
+/// What a lock file says about its holder ("pid 123 on node7"), for the in-use message.
+std::string holder_text(int fd) {
+  std::string text(256, '\0');
+  const auto n = ::pread(fd, text.data(), text.size(), 0);
+  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
+
+void take_over_foreign(const std::filesystem::path& result, const std::filesystem::path& lock_path,
+                       const std::function<InputError(const std::string&)>& in_use) {
+  // Another user's lock file (a directory shared by a group): we cannot write it, but can test whether
+  // anyone holds it. Held: in use, and its text names the holder (a holder always writes its own file).
+  // Free: left by an earlier run; replace it with our own, removing it while locked so a waiter that
+  // opened it sees a stale inode and retries.
+  const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return;  // gone meanwhile: the caller retries creating it
+  if (fd < 0)
+    throw InputError(fmt::format("{}: cannot open the lock file {}: {}", result.string(), lock_path.string(),
+                                 std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    const auto holder = holder_text(fd);
+    ::close(fd);
+    if (err == EWOULDBLOCK) throw in_use(holder);
+    throw InputError(fmt::format("{}: cannot lock {}, another user's lock file: {}; remove it if no advx process uses "
+                                 "{}", result.string(), lock_path.string(), std::strerror(err), result.string()));
+  }
+  if (!same_file(fd, lock_path)) {  // replaced meanwhile: the caller retries with the new one
+    ::close(fd);
+    return;
+  }
+  const bool removed = ::unlink(lock_path.c_str()) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!removed)
+    throw InputError(fmt::format("{}: the lock file {} is another user's, left by an earlier run, and cannot be "
+                                 "replaced: {}; remove it",
+                                 result.string(), lock_path.string(), std::strerror(err)));
+}
+
 }  // namespace
 
-WriterLock::WriterLock(const std::filesystem::path& result) : path_(result.string() + ".lock") {
+WriterLock::WriterLock(const std::filesystem::path& result, Writes writes, std::string_view hint)
+    : path_(result.string() + ".lock") {
+  const auto in_use = [&](const std::string& holder) {
+    return InputError(fmt::format("{}: in use by another advx process ({}); wait for it to finish{}{}", result.string(),
+                                  holder.empty() ? "lock file " + path_.string() : holder, hint.empty() ? "" : ", ",
+                                  hint));
+  };
   for (;;) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    // Another user's lock file in a directory shared by a group: flock works on a read-only descriptor.
-    if (fd_ < 0 && errno == EACCES) fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0)
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0) {
+      const int err = errno;
+      std::error_code ec;
+      const bool exists = std::filesystem::exists(path_, ec);
+      if (writes == Writes::kInPlace && (err == EACCES || err == EROFS) && !exists && !ec) return;
+      if (err == EACCES && exists) {
+        take_over_foreign(result, path_, in_use);
+        continue;
+      }
       throw InputError(fmt::format("{}: cannot create the lock file {}: {}", result.string(), path_.string(),
-                                   std::strerror(errno)));
+                                   std::strerror(err)));
+    }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
-      std::string holder(256, '\0');
-      const auto n = ::pread(fd_, holder.data(), holder.size(), 0);
-      holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+      const auto holder = holder_text(fd_);
       ::close(fd_);
       fd_ = -1;
       if (err == ENOSYS || err == EOPNOTSUPP || err == ENOLCK || err == EINVAL) {
@@ -52,9 +107,7 @@ WriterLock::WriterLock(const std::filesystem::path& result) : path_(result.strin
       }
       if (err != EWOULDBLOCK)
         throw InputError(fmt::format("{}: cannot lock {}: {}", result.string(), path_.string(), std::strerror(err)));
-      throw InputError(fmt::format("{}: in use by another advx process ({}); wait for it to finish, or choose "
-                                   "another --out", result.string(),
-                                   holder.empty() ? "lock file " + path_.string() : holder));
+      throw in_use(holder);
     }
     // The holder before us may have removed the lock file between our open and our flock: then we
     // hold a lock on a file nobody else will ever open. Retry until the locked file is the one at path.

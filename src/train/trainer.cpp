@@ -144,8 +144,11 @@ constexpr std::uint64_t kCheckpointMagicV1 = 0x31544B4358564441ULL;
 }  // namespace
 
 Dataset load_trial_data(const DataConfig& data) {
-  if (data.synthetic)
-    ensure_synthetic_movielens(data.path, {.users = data.synthetic_users, .items = data.synthetic_items, .seed = data.synthetic_seed});
+  if (data.synthetic) {
+    const auto dir = ensure_synthetic_movielens(
+        data.path, {.users = data.synthetic_users, .items = data.synthetic_items, .seed = data.synthetic_seed});
+    return preprocess(read_raw_dataset(data.format, dir), data.preprocess);
+  }
   return preprocess(read_raw_dataset(data.format, data.path), data.preprocess);
 }
 

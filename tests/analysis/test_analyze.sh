@@ -173,5 +173,37 @@ ADVX_PLOT_SCRIPT=$tmp/none.py bad "missing plot script" "none.py: no such file" 
 # No usable Python: every candidate interpreter fails to import h5py (a poisoned module on PYTHONPATH).
 mkdir -p "$tmp/nopy/h5py" && echo 'raise ImportError("h5py hidden by the test")' >"$tmp/nopy/h5py/__init__.py"
 PYTHONPATH=$tmp/nopy ADVX_PYTHON=/nonexistent bad "no python with h5py" "apt-get install python3-h5py python3-matplotlib" analyze r.h5 --plot p4
+bad "missing file with --write" "nope.h5: result file not found" analyze nope.h5 --write
+
+# The writer lock in a directory shared by a group, as another user (nobody): a stale lock file left by
+# root is taken over; a held one is "in use" naming its holder; in a sticky directory the stale one
+# cannot be replaced and the message says to remove it. Needs root to switch users (skipped otherwise).
+nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+mkdir -m 777 shared && cp r.h5 shared/r.h5 && chmod 666 shared/r.h5 && chmod 755 "$tmp"
+if [[ $EUID -eq 0 ]] && "${nobody[@]}" "$advx" --version >/dev/null 2>&1; then
+  echo "pid 1 on deadhost" >shared/r.h5.lock
+  "${nobody[@]}" "$advx" analyze shared/r.h5 --write >nobody1.txt 2>&1
+  check "another user's stale lock file is taken over" test $? -eq 0
+  check "and removed at the end" test ! -e shared/r.h5.lock
+  echo "pid 1 on deadhost" >shared/r.h5.lock
+  flock shared/r.h5.lock sleep 5 &
+  holder=$!
+  sleep 0.5
+  "${nobody[@]}" "$advx" analyze shared/r.h5 --write >nobody2.txt 2>&1
+  check "another user's held lock: exit 2" test $? -eq 2
+  check "another user's held lock names the holder" grep -q "in use by another advx process (pid 1 on deadhost); wait" nobody2.txt
+  wait $holder
+  chmod 1777 shared
+  "${nobody[@]}" "$advx" analyze shared/r.h5 --write >nobody3.txt 2>&1
+  check "a stale lock that cannot be replaced: exit 2" test $? -eq 2
+  check "a stale lock that cannot be replaced: says to remove it" grep -q "r.h5.lock is another user's.*remove it" nobody3.txt
+  # A writable result file in a directory this user cannot create files in: no sweep can be writing it
+  # (a sweep creates the lock file there), and the analysis is written in place.
+  rm -f shared/r.h5.lock && chmod 555 shared
+  "${nobody[@]}" "$advx" analyze shared/r.h5 --write >nobody4.txt 2>&1
+  check "analyze --write in a read-only directory works (in place)" test $? -eq 0
+else
+  echo "note: not root or no setpriv: the other-user lock checks are skipped"
+fi
 
 finish

@@ -88,8 +88,9 @@ sweeps=$(dirname "$data")/../sweeps
 train() { "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set train.epochs=4 --set attackers.epochs=4 --json; }
 metrics() { grep -E '"(best|last)\.' "$1" | sort; }
 train >"$tmp/t1.json" 2>"$tmp/t1.err"
+status=$?
 checks=$((checks + 1))
-if [[ $? -ne 0 ]] || ! grep -q '"last.test.ndcg@10"' "$tmp/t1.json"; then echo "FAIL: advx train --json"; cat "$tmp/t1.err"; failures=$((failures + 1)); fi
+if [[ $status -ne 0 ]] || ! grep -q '"last.test.ndcg@10"' "$tmp/t1.json"; then echo "FAIL: advx train --json"; cat "$tmp/t1.err"; failures=$((failures + 1)); fi
 train >"$tmp/t2.json" 2>/dev/null
 checks=$((checks + 1))
 if ! cmp -s <(metrics "$tmp/t1.json") <(metrics "$tmp/t2.json"); then echo "FAIL: advx train is not deterministic"; failures=$((failures + 1)); fi
@@ -97,17 +98,22 @@ for key in status epochs_run seconds_per_epoch best.attack.gender.bacc last.atta
   checks=$((checks + 1))
   grep -q "\"$key\"" "$tmp/t1.json" || { echo "FAIL: advx train --json lacks $key"; failures=$((failures + 1)); }
 done
-# The synthetic data in $tmp/demo was generated for the demo's options: a sweep asking for others on the
-# same path is refused before it writes anything (it used to train on the old data under the new name).
-expect 2 "advx: error: $tmp/demo: holds the synthetic data set of other options: users 2000 \\(asked: 300\\)" -- \
-  "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/other.h5" --set data.path="$tmp/demo" --set data.users=300
-one_line_error
+# Synthetic data sets live in subdirectories of data.path named by their options: other data.users or
+# data.seed (a grid over them) get their own data set instead of the first one's.
+for seed in 1 2; do
+  "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
+    --set data.seed=$seed --set train.epochs=1 --set attackers.epochs=1 >/dev/null 2>&1
+done
 checks=$((checks + 1))
-[[ ! -e $tmp/other.h5 ]] || { echo "FAIL: the refused sweep wrote its result file"; failures=$((failures + 1)); }
-# A MovieLens-format directory without the stamp is not taken for generated data (advx data synth writes one).
-mkdir -p "$tmp/byhand" && cp "$tmp/s60/"{users,movies,ratings}.dat "$tmp/byhand/"
-expect 2 "advx: error: $tmp/byhand: holds a data set but no synthetic.txt" -- \
+if [[ ! -s $tmp/demo/users300-items200-seed1/ratings.dat || ! -s $tmp/demo/users300-items200-seed2/ratings.dat ]] ||
+  cmp -s "$tmp/demo/users300-items200-seed"{1,2}/ratings.dat; then
+  echo "FAIL: data.seed 1 and 2 did not get their own synthetic data sets"; ls -R "$tmp/demo"; failures=$((failures + 1))
+fi
+# A data set put there by hand (no stamp) is not taken for generated data (advx data synth writes one).
+mkdir -p "$tmp/byhand/users100-items60-seed1" && cp "$tmp/s60/"{users,movies,ratings}.dat "$tmp/byhand/users100-items60-seed1/"
+expect 2 "advx: error: $tmp/byhand/users100-items60-seed1: holds a data set but no synthetic.txt" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/byhand" --set data.users=100 --set data.items=60
+one_line_error
 expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
 expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
 

@@ -151,7 +151,7 @@ log=$(ls "$proj"/results/logs/*-"$jid".log 2>/dev/null | head -n 1)
 check "the job log is under results/logs" test -n "$log"
 check "every trial is in the file" test "$(trial_count "$proj/results/fast.h5")" -eq $fast_trials
 check "the job ran 2 ranks" grep -q "on 2 ranks" "$log"
-check "the data set was made in the job's working directory" test -f "$proj/data/ratings.dat"
+check "the data set was made in the job's working directory" test -f "$proj/data/users600-items300-seed3/ratings.dat"
 check "nothing was written where sbatch ran" test -z "$(ls -A "$elsewhere")"
 [[ $failures -gt 0 ]] && show_logs "$jid"
 

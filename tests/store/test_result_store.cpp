@@ -151,15 +151,15 @@ TEST_F(ResultStoreTest, ReleasingTheLockLeavesAnotherWritersLockFile) {
   // A user deletes a live lock file by hand and a second writer takes a new one: when the first ends it
   // must not remove the second's, or a third writer would get in beside the second.
   const fs::path lock_path = path_.string() + ".lock";
-  auto first = std::make_unique<WriterLock>(path_);
+  auto first = std::make_unique<WriterLock>(path_, WriterLock::Writes::kWholeFile);
   fs::remove(lock_path);
-  auto second = std::make_unique<WriterLock>(path_);
+  auto second = std::make_unique<WriterLock>(path_, WriterLock::Writes::kWholeFile);
   first.reset();
   ASSERT_TRUE(fs::exists(lock_path));
-  EXPECT_THROW(WriterLock{path_}, InputError);
+  EXPECT_THROW(WriterLock(path_, WriterLock::Writes::kWholeFile), InputError);
   second.reset();
   EXPECT_FALSE(fs::exists(lock_path));
-  EXPECT_NO_THROW(WriterLock{path_});
+  EXPECT_NO_THROW(WriterLock(path_, WriterLock::Writes::kWholeFile));
 }
 
 TEST_F(ResultStoreTest, StartingNewNeverReplacesAnEarlierSetAsideFile) {

@@ -72,10 +72,10 @@ check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
 
 # Data that does not load stops the sweep before the result file exists: one error, exit 2, no file
 # (not a failed row per trial in a new file that the corrected rerun would refuse as another sweep).
-cp -r data broken-data && echo "garbage" >broken-data/users.dat  # its stamp matches: the reader meets the garbage
+cp -r data broken-data && echo "garbage" >broken-data/users600-items300-seed3/users.dat  # the stamp matches
 mpirun -np 2 "$advx" sweep fast.yaml --out nodata.h5 --set data.path="$tmp/broken-data" >nodata.txt 2>&1
 check "unloadable data exits 2" test $? -eq 2
-check "the error names the data file" grep -q "broken-data/users.dat" nodata.txt
+check "the error names the data file" grep -q "broken-data/users600-items300-seed3/users.dat" nodata.txt
 check "no result file for unloadable data" test ! -e nodata.h5
 
 
@@ -180,6 +180,10 @@ check "merging files of different sweeps is refused (exit 2)" test $? -eq 2
 cp shard0.h5 m0.h5
 "$advx" merge --out m0.h5 shard1.h5 shard2.h5 >merge0.txt 2>&1
 check "merge into a shard's file exits 0" test $? -eq 0
+check "the merged file plans the whole sweep" eval '"$advx" results m0.h5 | grep -q "$planned of $planned trials recorded"'
+"$advx" merge --out m01.h5 shard0.h5 shard1.h5 >merge01.txt 2>&1
+check "two of three shards merged are not the whole sweep" eval '"$advx" results m01.h5 | grep -q "of $planned trials recorded"'
+check "two of three shards merged are not complete" eval '! "$advx" results m01.h5 | grep -q "$planned of $planned trials"'
 "$advx" sweep fast.yaml --out m0.h5 >m0-rerun.txt 2>&1
 check "an unsharded run resumes the merged file (nothing to run)" grep -q "$planned already in m0.h5, 0 to run" m0-rerun.txt
 check "the merged file equals the single run" cmp -s <(rows r1.h5) <(rows m0.h5)

@@ -40,11 +40,14 @@ SyntheticSummary write_synthetic_movielens(const std::filesystem::path& dir, con
 /// The stamp's file name in a generated data set's directory.
 inline constexpr const char* kSyntheticStamp = "synthetic.txt";
 
-/// For `data.format: synthetic`: makes sure DIR holds the data set `options` generate. When
-/// DIR/ratings.dat is missing it is generated; when present, DIR's stamp must name the same options,
-/// otherwise InputError says which differ (a sweep whose data.users/items/seed changed would otherwise
-/// train on the old data under the new settings' name). An existing data set is never overwritten:
-/// it may hold trials' inputs that result files refer to, or be real data put there by hand.
-void ensure_synthetic_movielens(const std::filesystem::path& dir, const SyntheticOptions& options);
+/// For `data.format: synthetic`: the data set of `options` lives in its own subdirectory of `root`,
+/// named by the options a sweep sets (ROOT/users2000-items1000-seed1), so a grid over data.seed,
+/// data.users or data.items gets one data set per value, and a sweep never trains on a data set made
+/// for other settings. Generated on first use; when present, its stamp must name the same options
+/// (InputError naming what differs otherwise; it is never overwritten). Returns the directory.
+std::filesystem::path ensure_synthetic_movielens(const std::filesystem::path& root, const SyntheticOptions& options);
+
+/// The subdirectory of `root` that ensure_synthetic_movielens uses for `options`.
+std::filesystem::path synthetic_dataset_dir(const std::filesystem::path& root, const SyntheticOptions& options);
 
 }  // namespace advx

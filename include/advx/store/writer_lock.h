@@ -6,15 +6,24 @@
 // (pid, host) for the error message.
 
 #include <filesystem>
+#include <string_view>
 
 namespace advx {
 
 class WriterLock {
  public:
+  /// How the lock's holder writes the result file.
+  enum class Writes {
+    kWholeFile,  ///< replaces it through a temporary file next to it (sweep, merge): needs the directory
+    kInPlace,    ///< opens it read-write (analyze --write): a read-only directory will do
+  };
+
   WriterLock() = default;  ///< holds nothing
-  /// Takes the lock for `result`, or throws InputError naming the holder when another process has it.
-  /// On a file system without flock it warns on stderr and holds nothing (runs unguarded).
-  explicit WriterLock(const std::filesystem::path& result);
+  /// Takes the lock for `result`, or throws InputError naming the holder when another process has it
+  /// (`hint` ends that message, e.g. "or choose another --out"). For kInPlace, in a directory where the
+  /// lock file cannot be created it holds nothing: every whole-file writer creates it, so none runs. On a
+  /// file system without flock it warns on stderr and holds nothing (runs unguarded).
+  WriterLock(const std::filesystem::path& result, Writes writes, std::string_view hint = "");
   WriterLock(WriterLock&& o) noexcept;
   WriterLock& operator=(WriterLock&& o) noexcept;
   WriterLock(const WriterLock&) = delete;
