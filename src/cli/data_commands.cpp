@@ -1,6 +1,7 @@
 // `advx data inspect` and `advx data synth`.
 
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "advx/common/error.h"
 #include "advx/data/dataset.h"
 #include "advx/data/readers.h"
 #include "advx/data/split.h"
@@ -218,8 +220,16 @@ void add_data_commands(CLI::App& app, Command& selected) {
       ->capture_default_str();
   syn->add_option("--clusters", synth->second.clusters, "Item taste clusters, 2..items/5 [default: min(16, items/5)]")
       ->check(in_range(2, 100000));
-  syn->callback([synth, &selected] {
-    selected = [synth] {
+  auto force = std::make_shared<bool>(false);
+  syn->add_flag("--force", *force, "Replace a data set already in --out");
+  syn->callback([synth, force, &selected] {
+    selected = [synth, force] {
+      // Never over real data by accident: --out may be a copy of MovieLens-1M (the same file names).
+      for (const char* name : {"ratings.dat", "users.dat", "movies.dat"})
+        if (!*force && std::filesystem::exists(std::filesystem::path(synth->first) / name))
+          throw InputError(fmt::format("{}: already holds a data set ({}); choose another --out, or pass --force to "
+                                       "replace it",
+                                       synth->first, name));
       const auto s = write_synthetic_movielens(synth->first, synth->second);
       fmt::print("wrote {}/{{ratings,users,movies}}.dat: {} users ({} f), {} items, {} ratings ({} with rating ≥ 4)\n",
                  synth->first, synth->second.users, s.female, synth->second.items, s.ratings, s.ratings_ge4);

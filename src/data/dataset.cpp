@@ -38,7 +38,7 @@ Dataset preprocess(const RawDataset& raw, const PreprocessOptions& options) {
   std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
   pairs.reserve(raw.rating_value.size());
   for (std::size_t k = 0; k < raw.rating_value.size(); ++k) {
-    if (raw.rating_value[k] < options.min_rating) continue;
+    if (raw.has_values && raw.rating_value[k] < options.min_rating) continue;
     pairs.emplace_back(index_of(raw.user_ids, raw.rating_user[k]), index_of(item_ids, raw.rating_item[k]));
   }
   PreprocessStats stats;
@@ -72,6 +72,15 @@ Dataset preprocess(const RawDataset& raw, const PreprocessOptions& options) {
     items = std::move(next_items);
   }
 
+  if (m.rows() == 0 || m.cols() == 0)
+    throw InputError(fmt::format(
+        "{}: no users left after preprocessing: {}, then the k-core (data.min_user {}, data.min_item {}) kept none",
+        raw.source,
+        raw.has_values ? fmt::format("{} of {} ratings ≥ data.min_rating {}", stats.kept_ratings, stats.raw_ratings,
+                                     options.min_rating)
+                       : fmt::format("{} interactions (no ratings in the file: data.min_rating does not apply)",
+                                     stats.raw_ratings),
+        options.min_user, options.min_item));
   Dataset ds;
   ds.source = raw.source;
   ds.interactions = std::move(m);

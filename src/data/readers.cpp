@@ -271,13 +271,21 @@ RawDataset read_csv_pair(const std::filesystem::path& dir) {
     const float weight = weighted ? static_cast<float>(detail::parse_number(rf, fields[2], "weight")) : 1.0f;
     b.add_rating(user, item, weight, rf.line_no());
   }
-  return b.finish(fmt::format("csv:{}", dir.string()), numeric);
+  auto raw = b.finish(fmt::format("csv:{}", dir.string()), numeric);
+  raw.has_values = weighted;
+  return raw;
 }
 
 RawDataset read_raw_dataset(DataFormat format, const std::filesystem::path& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw InputError(fmt::format("{}: data directory not found", dir.string()));
+  if (!std::filesystem::is_directory(dir, ec)) {
+    const auto what = std::filesystem::exists(dir, ec) ? "not a directory; expected the directory holding the data files"
+                                                       : "data directory not found";
+    const auto where = dir.is_relative()
+                           ? fmt::format(" (relative to the working directory {})", std::filesystem::current_path(ec).string())
+                           : std::string();
+    throw InputError(fmt::format("{}: {}{}", dir.string(), what, where));
+  }
   switch (format) {
     case DataFormat::kMovieLens1M: return read_movielens_1m(dir);
     case DataFormat::kMovieLens100K: return read_movielens_100k(dir);

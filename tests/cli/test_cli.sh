@@ -67,6 +67,14 @@ expect 0 'wrote .*300 users' -- "$advx" data synth --out "$tmp/syn" --users 300 
 expect 0 '"users": 3[0-9][0-9]' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json
 expect 0 '"per_fold"' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json --folds 4
 expect 0 'after core' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn"
+# An existing data set (real MovieLens-1M has the same file names) is replaced only with --force.
+cp "$tmp/syn/ratings.dat" "$tmp/syn-ratings.before"
+expect 2 "advx: error: $tmp/syn: already holds a data set \\(ratings.dat\\); choose another --out, or pass --force" -- \
+  "$advx" data synth --out "$tmp/syn" --users 100 --items 60
+one_line_error
+checks=$((checks + 1))
+cmp -s "$tmp/syn/ratings.dat" "$tmp/syn-ratings.before" || { echo "FAIL: refused synth changed the data"; failures=$((failures + 1)); }
+expect 0 'wrote' -- "$advx" data synth --out "$tmp/syn" --users 300 --items 200 --seed 4 --force
 # Same seed → same files.
 "$advx" data synth --out "$tmp/syn2" --users 300 --items 200 --seed 4 >/dev/null
 checks=$((checks + 1))

@@ -56,6 +56,22 @@ TEST(Preprocess, RejectsImpossibleOptions) {
   }
 }
 
+TEST(Preprocess, NothingLeftNamesTheSettingsThatDroppedIt) {
+  // Every rating of the fixture is ≤ 5: min_rating 6 keeps none. A later "cannot split 0 users" would
+  // not say why.
+  const auto raw = read_movielens_1m(test::fixture("kcore"));
+  try {
+    (void)preprocess(raw, {.min_rating = 6.0f, .min_user = 2, .min_item = 2});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no users left after preprocessing: 0 of 15 ratings ≥ data.min_rating 6, "
+                                         "then the k-core (data.min_user 2, data.min_item 2) kept none"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW((void)preprocess(raw, {.min_rating = 1.0f, .min_user = 100, .min_item = 1}), InputError);
+}
+
 TEST(AttributeTable, GetNamesMissingAttributeAndChoices) {
   const auto raw = read_movielens_1m(test::fixture("kcore"));
   try {

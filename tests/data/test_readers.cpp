@@ -96,7 +96,10 @@ TEST(Readers, CsvWithoutWeightsCountsEveryRow) {
   test::write_file(dir.path() / "interactions.csv", "user,item\n1,5\n2,5\n2,6\n");
   const auto raw = read_csv_pair(dir.path());
   EXPECT_EQ(raw.rating_value, (std::vector<float>{1, 1, 1}));
+  EXPECT_FALSE(raw.has_values);
   EXPECT_EQ(preprocess(raw, {.min_rating = 1.0f, .min_user = 1, .min_item = 1}).interactions.nnz(), 3);
+  // No ratings in the file: the default data.min_rating 4 does not drop them (it dropped every row).
+  EXPECT_EQ(preprocess(raw, {.min_rating = 4.0f, .min_user = 1, .min_item = 1}).interactions.nnz(), 3);
 }
 
 TEST(Readers, MovieLens1MRealUsersWithSyntheticRatings) {

@@ -18,6 +18,7 @@ struct RawDataset {
   std::vector<std::int64_t> rating_user;
   std::vector<std::int64_t> rating_item;
   std::vector<float> rating_value;     ///< rating or weight (1 when the file has none)
+  bool has_values = true;              ///< false: the file gives none, every row is an interaction (no min_rating)
   std::vector<std::int64_t> user_ids;  ///< users with attributes, sorted ascending
   AttributeTable attributes;           ///< row u belongs to user_ids[u]
 };
