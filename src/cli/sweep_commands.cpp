@@ -215,8 +215,15 @@ int run_results_command(const std::string& path, bool csv) {
     std::int64_t ok = 0, diverged = 0, failed = 0;
     if (store.rows() > 0)
       for (const auto& s : store.column("status").s) (s == "ok" ? ok : s == "diverged" ? diverged : failed)++;
-    fmt::print("{}: sweep {} ({}), {} of {} trials recorded: {} ok, {} diverged, {} failed\n", path, h.sweep_name,
-               h.sweep_identity, store.rows(), h.planned_trials, ok, diverged, failed);
+    const auto rows = static_cast<std::int64_t>(store.rows());
+    // More rows than planned: a run with a smaller grid resumed into the file; its rows stay and count.
+    const auto recorded = rows <= h.planned_trials
+                              ? fmt::format("{} of {} trials recorded", rows, h.planned_trials)
+                              : fmt::format("{} trials recorded ({} planned by the last run, the others from grid points "
+                                            "it did not have)",
+                                            rows, h.planned_trials);
+    fmt::print("{}: sweep {} ({}), {}: {} ok, {} diverged, {} failed\n", path, h.sweep_name, h.sweep_identity, recorded,
+               ok, diverged, failed);
     fmt::print("advx {} (commit {}), hosts {}, created {}\n", store.attribute("advx_version"), store.attribute("git_commit"),
                store.attribute("hosts"), store.attribute("created"));
     if (!h.sweep_overrides.empty()) {

@@ -301,6 +301,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   std::optional<ResultStore> store;
   std::string error;
   std::vector<std::int64_t> pending;
+  bool file_unchanged = false;
   SweepSummary summary;
   if (options.shard_count < 1 || options.shard_index < 0 || options.shard_index >= options.shard_count)
     throw InputError(fmt::format("--shard: expected K/N with 0 ≤ K < N, got {}/{}", options.shard_index, options.shard_count));
@@ -336,14 +337,19 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
             "{}: holds {} of this sweep, this run is {}; give each shard its own file (NAME.shard-K.h5) and "
             "combine them with advx merge", options.out.string(),
             file_shard.empty() ? "the unsharded run" : "shard " + file_shard, shard.empty() ? "unsharded" : "shard " + shard));
-      for (const auto& h : hosts) store->add_host(h);
-      store->set_attribute("run_started", now_text());
-      store->set_attribute("run_finished", "");
-      store->write();
-      store->set_attribute("shard", shard);
       for (const auto& t : plan.trials)
         if (t.index % options.shard_count == options.shard_index && !store->finished(t.id)) pending.push_back(t.index);
       summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());
+      // Nothing to run in a file that has rows: leave it as it is (rewriting it would drop /analysis
+      // for no new trial, and a shrunk grid's planned count would no longer cover its rows).
+      file_unchanged = pending.empty() && store->rows() > 0 && store->moved_aside().empty();
+      if (!file_unchanged) {
+        for (const auto& h : hosts) store->add_host(h);
+        store->set_attribute("run_started", now_text());
+        store->set_attribute("run_finished", "");
+        store->write();
+        store->set_attribute("shard", shard);
+      }
       if (options.log) {
         if (!store->moved_aside().empty()) *options.log << fmt::format("moved the old {} aside to {}\n", options.out.string(), store->moved_aside());
         *options.log << fmt::format("sweep {} ({}): {} trials, {} already in {}, {} to run on {} rank{}\n", plan.name,
@@ -433,8 +439,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
     std::error_code ec;
     std::filesystem::remove(checkpoint_dir(options.out), ec);  // only if empty: nothing left to resume
     summary.stopped = options.stop && options.stop->load();
-    store->set_attribute("run_finished", now_text());
-    store->write();
+    if (!file_unchanged) {
+      store->set_attribute("run_finished", now_text());
+      store->write();
+    }
   } else {
     world.send(0, kReport, WorkerReport{});
     for (;;) {

@@ -58,9 +58,18 @@ check "progress lines name done/total and ETA" grep -q "\[9/9\].*ETA" log2.txt
 
 # 2. Rerun: nothing new.
 before=$(rows r2.h5 | wc -l)
+cp r2.h5 r2-before.h5
 mpirun -np 2 "$advx" sweep fast.yaml --out r2.h5 >rerun.txt 2>&1
 check "rerun exits 0" test $? -eq 0
 check "rerun runs nothing" grep -q "$planned already in r2.h5, 0 to run" rerun.txt
+check "a rerun with nothing to run leaves the file as it was (its /analysis too)" cmp -s r2.h5 r2-before.h5
+mpirun -np 2 "$advx" sweep fast.yaml --out r2.h5 --set 'grid.split.fold=[0]' >shrunk.txt 2>&1
+check "a smaller grid whose trials are all in the file runs nothing" cmp -s r2.h5 r2-before.h5
+cp r2.h5 r3.h5
+mpirun -np 2 "$advx" sweep fast.yaml --out r3.h5 --set 'grid.split.fold=[0, 3]' >moved.txt 2>&1
+check "another grid runs only its new trials" grep -q "6 trials, 3 already in r3.h5, 3 to run" moved.txt
+check "results counts the earlier grid's rows too" \
+  eval '"$advx" results r3.h5 | grep -q "12 trials recorded (6 planned by the last run, the others from grid points"'
 check "rerun adds no rows" test "$(rows r2.h5 | wc -l)" -eq "$before"
 
 # A different sweep into the same file is refused (exit 2, file untouched); --new moves it aside.
