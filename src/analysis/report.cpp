@@ -107,7 +107,7 @@ std::pair<std::vector<std::string>, Rows> front_table(const Analysis& a) {
   for (const auto& k : a.config_keys) header.push_back(key_header(k));
   header.push_back("n");
   for (const auto& o : a.objectives) header.push_back(o.label());
-  header.push_back("");
+  header.push_back("pick");
   Rows rows;
   for (auto i : a.front) {
     const auto& p = a.points[i];
