@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "advx/common/error.h"
 #include "advx/config/sweep_file.h"
 #include "advx/train/trainer.h"
 #include "commands.h"
@@ -91,6 +92,11 @@ void add_train_command(CLI::App& app, Command& selected) {
       TrialConfig config = sweep.base();
       if (args->threads > 0) config.threads = args->threads;
       const Dataset data = load_trial_data(config.data);
+      try {
+        check_trial_data(config, data);
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("{}: {}", args->sweep, e.what()));
+      }
       const TrialResult result = run_trial(config, data);
       if (args->json)
         std::cout << to_json(config, result).dump(2) << '\n';

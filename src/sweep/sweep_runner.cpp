@@ -12,6 +12,8 @@
 #include <optional>
 #include <iostream>
 #include <ostream>
+#include <set>
+#include <string>
 #include <thread>
 
 #include <boost/mpi/collectives.hpp>
@@ -309,11 +311,26 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   DataCache cache;
   if (rank == 0) {
     try {
-      // Every data set of this shard must load before the file is created or touched: a wrong data.path
-      // is one error and exit 2, not a failed row per trial in a new file that a corrected rerun then
-      // refuses as another sweep. Rank 0 runs trials too, so its cache keeps what it loaded here.
-      for (const auto& t : plan.trials)
-        if (t.index % options.shard_count == options.shard_index) (void)cache.get(trial_config(sweep, t));
+      // Every data set of this shard must load, and every trial's settings fit its data, before the file
+      // is created or touched: a wrong data.path or an attribute the data does not have is one error and
+      // exit 2, not a failed row per trial in a new file that a corrected rerun then refuses as another
+      // sweep. Rank 0 runs trials too, so its cache keeps what it loaded here.
+      std::set<std::string> checked;  // the settings check_trial_data reads, once per distinct value
+      for (const auto& t : plan.trials) {
+        if (t.index % options.shard_count != options.shard_index) continue;
+        const auto config = trial_config(sweep, t);
+        const Dataset& data = cache.get(config);
+        std::string key;
+        for (const auto& [k, v] : trial_settings(config))
+          if (k.starts_with("data.") || k.starts_with("split.") || k.starts_with("attributes.")) key += k + "=" + v + "\n";
+        for (const auto& adv : config.model.adversaries) key += "adversary " + adv.attribute + "\n";
+        if (!checked.insert(key).second) continue;
+        try {
+          check_trial_data(config, data);
+        } catch (const InputError& e) {
+          throw InputError(fmt::format("{}: trial {} ({}): {}", sweep.path(), t.id, t.label(), e.what()));
+        }
+      }
       // Name what changed when the file belongs to another sweep (the store only knows the identities).
       if (!options.start_new && std::filesystem::exists(options.out)) {
         if (const auto change = identity_change(options.out, sweep, plan); !change.empty())

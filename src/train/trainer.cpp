@@ -141,7 +141,29 @@ class Reader {
 constexpr std::uint64_t kCheckpointMagic = 0x32544B4358564441ULL;
 constexpr std::uint64_t kCheckpointMagicV1 = 0x31544B4358564441ULL;
 
+void check_split(const FoldSplit& split) {
+  if (split.train_users.empty() || split.val.users.empty() || split.test.users.empty())
+    throw InputError(fmt::format("split: fold {} leaves an empty train, validation or test set ({} / {} / {} users)",
+                                 split.fold, split.train_users.size(), split.val.users.size(), split.test.users.size()));
+}
+
+/// Index of the attribute an adversary group removes.
+std::size_t attribute_of(const AdversaryConfig& adv, const std::vector<AttributeTargets>& attributes) {
+  const auto it = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.name == adv.attribute; });
+  if (it == attributes.end())
+    throw InputError(fmt::format("adversaries.{}: no attribute of that name is declared under attributes", adv.attribute));
+  return static_cast<std::size_t>(it - attributes.begin());
+}
+
 }  // namespace
+
+void check_trial_data(const TrialConfig& config, const Dataset& data) {
+  const auto split = make_fold_split(data, config.split);
+  check_split(split);
+  std::vector<AttributeTargets> attributes;
+  for (const auto& spec : config.attributes) attributes.push_back(make_attribute_targets(spec, data, split.train_users));
+  for (const auto& adv : config.model.adversaries) (void)attribute_of(adv, attributes);
+}
 
 Dataset load_trial_data(const DataConfig& data) {
   if (data.synthetic) {
@@ -184,9 +206,7 @@ struct Trainer::Impl {
     ModelConfig mc = config.model;
     mc.items = static_cast<std::int32_t>(split.items.size());
     for (auto& adv : mc.adversaries) {
-      const auto it = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.name == adv.attribute; });
-      if (it == attributes.end())
-        throw InputError(fmt::format("adversaries.{}: no attribute of that name is declared under attributes", adv.attribute));
+      const auto it = attributes.begin() + static_cast<std::ptrdiff_t>(attribute_of(adv, attributes));
       adv.categorical = it->categorical;
       adv.classes = it->classes;
       adv.class_weights = it->class_weights;
@@ -203,9 +223,7 @@ struct Trainer::Impl {
   }
 
   void validate_config() const {
-    if (split.train_users.empty() || split.val.users.empty() || split.test.users.empty())
-      throw InputError(fmt::format("split: fold {} leaves an empty train, validation or test set ({} / {} / {} users)",
-                                   split.fold, split.train_users.size(), split.val.users.size(), split.test.users.size()));
+    check_split(split);
     if (config.train.epochs < 1 || config.train.batch_size < 1)
       throw InputError("train.epochs and train.batch_size must be ≥ 1");
   }

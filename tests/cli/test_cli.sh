@@ -117,6 +117,11 @@ if [[ ! -s $tmp/demo/users300-items200-seed1/ratings.dat || ! -s $tmp/demo/users
   cmp -s "$tmp/demo/users300-items200-seed"{1,2}/ratings.dat; then
   echo "FAIL: data.seed 1 and 2 did not get their own synthetic data sets"; ls -R "$tmp/demo"; failures=$((failures + 1))
 fi
+# A setting the data contradicts names the sweep file, the key and what the data has.
+expect 2 "advx: error: .*demo.yaml: attributes.gender.class_weights.F: the data has no such label \\(labels: f, m\\)" -- \
+  "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
+  --set 'attributes.gender.class_weights={F: 0.7, m: 0.3}'
+one_line_error
 # A data set put there by hand (no stamp) is not taken for generated data (advx data synth writes one).
 mkdir -p "$tmp/byhand/users100-items60-seed1" && cp "$tmp/s60/"{users,movies,ratings}.dat "$tmp/byhand/users100-items60-seed1/"
 expect 2 "advx: error: $tmp/byhand/users100-items60-seed1: holds a data set but no synthetic.txt" -- \

@@ -86,6 +86,11 @@ mpirun -np 2 "$advx" sweep fast.yaml --out nodata.h5 --set data.path="$tmp/broke
 check "unloadable data exits 2" test $? -eq 2
 check "the error names the data file" grep -q "broken-data/users600-items300-seed3/users.dat" nodata.txt
 check "no result file for unloadable data" test ! -e nodata.h5
+# So do settings the data contradicts (checked for every trial before the file exists).
+mpirun -np 2 "$advx" sweep fast.yaml --out badattr.h5 --set 'attributes.gender.class_weights={F: 0.7, m: 0.3}' >badattr.txt 2>&1
+check "a class weight for a label the data lacks exits 2" test $? -eq 2
+check "the error names the sweep file and the key" grep -q "fast.yaml: trial .*attributes.gender.class_weights.F: the data has no such label" badattr.txt
+check "no result file for settings the data contradicts" test ! -e badattr.h5
 
 
 # pid of the given rank of the sweep writing $1

@@ -17,6 +17,12 @@ namespace advx {
 /// Loads, preprocesses (and for synthetic data first generates) the trial's data set.
 [[nodiscard]] Dataset load_trial_data(const DataConfig& data);
 
+/// What a Trainer checks of its settings against the data (the split, each attribute's column, type
+/// and labels, the adversaries' attributes), without building a model. A sweep runs it for every trial
+/// of its shard before it creates the result file, so a setting the data contradicts is one error, not
+/// a failed row per trial. Throws InputError.
+void check_trial_data(const TrialConfig& config, const Dataset& data);
+
 class Trainer {
  public:
   /// Builds the split, resolves the adversaries against the data (classes, class weights by label,
