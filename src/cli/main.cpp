@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "advx/common/edit_distance.h"
 #include "advx/common/error.h"
 #include "commands.h"
 
@@ -35,7 +36,14 @@ std::string parse_error_message(CLI::App& app, int argc, char** argv, const CLI:
     const auto subs = level->get_subcommands([](CLI::App*) { return true; });
     if (subs.empty()) break;
     const auto it = std::find_if(subs.begin(), subs.end(), [&](CLI::App* s) { return s->check_name(word); });
-    if (it == subs.end()) return fmt::format("{}unknown command '{}'; the commands are: {}", where, word, names(level));
+    if (it == subs.end()) {
+      // A near miss (analyse, sweeps) is named; otherwise the list.
+      std::string near;
+      for (auto* sub : subs)
+        if (advx::edit_distance(word, sub->get_name()) <= 2 && near.empty()) near = sub->get_name();
+      if (!near.empty()) return fmt::format("{}unknown command '{}' (did you mean '{}'?)", where, word, near);
+      return fmt::format("{}unknown command '{}'; the commands are: {}", where, word, names(level));
+    }
     level = *it;
     where += word + ": ";
   }

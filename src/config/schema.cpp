@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "advx/common/edit_distance.h"
+
 namespace advx::config_detail {
 
 namespace {
@@ -432,21 +434,6 @@ std::vector<Key<AdversaryConfig>> make_adversary_keys() {
                            "mean the post-hoc attackers read — the encoder then cannot hide the attribute under the noise.",
                            [](auto& a) -> auto& { return a.input; }));
   return keys;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 template <class Target>

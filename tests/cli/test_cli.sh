@@ -40,6 +40,7 @@ one_line_error
 expect 2 "advx: error: unknown command 'frobnicate'; the commands are: data, train, sweep" -- "$advx" frobnicate
 one_line_error
 expect 2 "advx: error: data: unknown command 'frob'; the commands are: inspect, export-split, synth" -- "$advx" data frob
+expect 2 "advx: error: unknown command 'analyse' \\(did you mean 'analyze'\\?\\)" -- "$advx" analyse r.h5
 expect 2 'advx: error: sweep-file is required' -- "$advx" sweep
 expect 2 "advx: error: --threads: expected an integer in 1\\.\\.1024, got 'abc'" -- "$advx" sweep x.yaml --threads abc
 expect 2 'advx: error: --foldin: expected a number strictly between 0 and 1, got 0' -- \
