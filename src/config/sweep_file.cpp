@@ -137,7 +137,8 @@ class Reader {
     }
     RawAxis axis{key, origin, {}};
     for (const auto& v : values) {
-      const long line = line_of(v);
+      // A value given with --set has a line only within the --set text: no line of the file.
+      const long line = origin.via == "--set" ? 0 : line_of(v);
       axis.values.push_back({v, cd::Origin{line > 0 ? line : origin.line, origin.via.empty() ? "grid" : origin.via}});
     }
     return axis;

@@ -128,6 +128,13 @@ TEST(SweepFileErrors, OverrideOfUnknownGridKey) {
                          "--set: grid: unknown key 'model.latnet' (did you mean 'model.latent'?)"));
 }
 
+TEST(SweepFileErrors, OverriddenGridValuesHaveNoLineOfTheFile) {
+  // The values of a --set axis were parsed from the --set text: "FILE:1:" would point at the wrong line.
+  TempSweep t(kMinimal);
+  EXPECT_TRUE(fails_with(t.path(), {"grid.model.latent=[8, 8]"},
+                         t.path().string() + ": --set: model.latent: value 8 appears twice"));
+}
+
 TEST(SweepFileErrors, TrialWithBadAssignmentNamesPointAndKey) {
   TempSweep t(kMinimal);
   const auto sweep = SweepFile::load(t.path());
