@@ -296,10 +296,18 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
     p = std::max(p, s.header().planned_trials);
   };
   for (const auto& in : inputs) {
-    if (in.header().sweep_identity != header.sweep_identity)
-      throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}); refusing to merge",
+    if (in.header().sweep_identity != header.sweep_identity) {
+      std::string change;
+      try {
+        const auto& h = in.header();
+        change = identity_change(header, SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides));
+      } catch (const std::exception&) {  // a file of an older advx: the identities alone
+      }
+      throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}){}; refusing to merge",
                                    in.path().string(), in.header().sweep_name, in.header().sweep_identity,
-                                   inputs.front().path().string(), header.sweep_name, header.sweep_identity));
+                                   inputs.front().path().string(), header.sweep_name, header.sweep_identity,
+                                   change.empty() ? "" : "; what differs" + change));
+    }
     note(in);
   }
   if (std::filesystem::exists(out)) {

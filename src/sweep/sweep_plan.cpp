@@ -1,5 +1,8 @@
 #include "advx/sweep/sweep_plan.h"
 
+#include <map>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "advx/common/hash.h"
@@ -76,6 +79,26 @@ TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec) {
   c.threads = sweep.base().threads;
   c.name = sweep.name();
   return c;
+}
+
+std::string settings_change(const SweepFile& before, const SweepFile& after) {
+  std::map<std::string, std::string> was;
+  for (const auto& [k, v] : trial_settings(before.base())) was[k] = v;
+  const auto is_axis = [&](const std::string& k) {
+    for (const auto* sweep : {&before, &after})
+      for (const auto& axis : sweep->grid())
+        if (axis.key == k) return true;
+    return false;
+  };
+  std::string diff;
+  for (const auto& [k, v] : trial_settings(after.base())) {
+    const auto it = was.find(k);
+    if (is_axis(k) || (it != was.end() && it->second == v)) continue;
+    diff += fmt::format("{}{}: {} → {}", diff.empty() ? "" : "; ", k, it == was.end() ? "(unset)" : it->second, v);
+  }
+  if (before.replicates() != after.replicates())
+    diff += fmt::format("{}replicates: {} → {}", diff.empty() ? "" : "; ", before.replicates(), after.replicates());
+  return diff;
 }
 
 }  // namespace advx

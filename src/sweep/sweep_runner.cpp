@@ -77,34 +77,6 @@ class WorkQueue {
   const std::atomic<int>* stop_;
 };
 
-/// For a file of another sweep: which settings differ, as " (key: old → new; …)", read from the sweep
-/// text and overrides the file stores. Empty when that cannot be worked out (a file of an older advx, a
-/// sweep text that no longer loads), so the caller's generic message stands alone.
-std::string identity_change(const std::filesystem::path& out, const SweepFile& sweep, const SweepPlan& plan) {
-  try {
-    const auto old = ResultStore::read_header(out);
-    if (old.sweep_identity == plan.identity || old.sweep_text.empty() || !old.overrides_recorded) return "";
-    const auto before = SweepFile::from_text(old.sweep_text, old.sweep_path, old.sweep_overrides);
-    std::map<std::string, std::string> was;
-    for (const auto& [k, v] : trial_settings(before.base())) was[k] = v;
-    const auto is_axis = [&](const std::string& k) {
-      return std::find(plan.grid_keys.begin(), plan.grid_keys.end(), k) != plan.grid_keys.end() ||
-             std::find(old.grid_keys.begin(), old.grid_keys.end(), k) != old.grid_keys.end();
-    };
-    std::string diff;
-    for (const auto& [k, v] : trial_settings(sweep.base())) {
-      const auto it = was.find(k);
-      if (is_axis(k) || (it != was.end() && it->second == v)) continue;
-      diff += fmt::format("{}{}: {} → {}", diff.empty() ? "" : "; ", k, it == was.end() ? "(unset)" : it->second, v);
-    }
-    if (before.replicates() != sweep.replicates())
-      diff += fmt::format("{}replicates: {} → {}", diff.empty() ? "" : "; ", before.replicates(), sweep.replicates());
-    return diff.empty() ? "" : " (" + diff + ")";
-  } catch (...) {
-    return "";
-  }
-}
-
 /// Loaded data sets by their data settings, so a worker reads and preprocesses each data set once.
 class DataCache {
  public:
@@ -291,6 +263,16 @@ void serialize(Archive& ar, advx::SweepSummary& s, unsigned /*version*/) {
 
 namespace advx {
 
+std::string identity_change(const StoreHeader& stored, const SweepFile& sweep) {
+  try {
+    if (stored.sweep_text.empty() || !stored.overrides_recorded) return "";
+    const auto diff = settings_change(SweepFile::from_text(stored.sweep_text, stored.sweep_path, stored.sweep_overrides), sweep);
+    return diff.empty() ? "" : " (" + diff + ")";
+  } catch (...) {
+    return "";
+  }
+}
+
 SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options) {
   const auto t0 = Clock::now();
   const SweepPlan plan = make_plan(sweep);
@@ -333,7 +315,13 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       }
       // Name what changed when the file belongs to another sweep (the store only knows the identities).
       if (!options.start_new && std::filesystem::exists(options.out)) {
-        if (const auto change = identity_change(options.out, sweep, plan); !change.empty())
+        std::string change;
+        try {
+          const auto stored = ResultStore::read_header(options.out);
+          if (stored.sweep_identity != plan.identity) change = identity_change(stored, sweep);
+        } catch (const std::exception&) {  // open_for_sweep below says what is wrong with the file
+        }
+        if (!change.empty())
           throw InputError(fmt::format("{}: holds results of another sweep{}. Pass --new to move the old file aside, "
                                        "or choose another --out", options.out.string(), change));
       }

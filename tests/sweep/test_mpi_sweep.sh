@@ -190,6 +190,7 @@ check "an unsharded run into a shard's file exits 2" test $? -eq 2
 check "the shard file is untouched" test "$(rows shard0.h5 | wc -l)" -eq "$before"
 "$advx" merge --out bad-merge.h5 shard0.h5 t.h5 >bad-merge.txt 2>&1
 check "merging files of different sweeps is refused (exit 2)" test $? -eq 2
+check "the merge refusal names what differs" grep -q "what differs (train.epochs: 3 → 1000)" bad-merge.txt
 # Merged into a shard's file, the shards make a file of the whole sweep: an unsharded run completes it.
 cp shard0.h5 m0.h5
 "$advx" merge --out m0.h5 shard1.h5 shard2.h5 >merge0.txt 2>&1

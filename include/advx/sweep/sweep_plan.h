@@ -40,4 +40,8 @@ struct SweepPlan {
 /// The TrialConfig of a planned trial: the base settings with its assignments and its seed.
 [[nodiscard]] TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec);
 
+/// What makes `after` another sweep than `before`, for refusal messages: "train.lr: 0.001 → 0.01;
+/// replicates: 1 → 3" over the base settings that are no grid axis of either; "" when none differs.
+[[nodiscard]] std::string settings_change(const SweepFile& before, const SweepFile& after);
+
 }  // namespace advx

@@ -16,6 +16,7 @@
 #include <boost/mpi/communicator.hpp>
 
 #include "advx/config/sweep_file.h"
+#include "advx/store/result_store.h"
 
 namespace advx {
 
@@ -48,6 +49,11 @@ struct SweepSummary {
 
 /// Collective: every rank of `world` calls it with the same sweep. Returns the same summary on every
 /// rank. Throws InputError (on every rank) when the result file belongs to another sweep.
+/// For a result file of another sweep: " (key: old → new; …)" from the sweep text and overrides its
+/// header stores to `sweep`; "" when that cannot be worked out (a file of an older advx, a stored text
+/// that no longer loads), so the caller's generic message stands alone.
+std::string identity_change(const StoreHeader& stored, const SweepFile& sweep);
+
 SweepSummary run_sweep(const boost::mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options);
 
 /// The checkpoint directory of a result file: <out>.ckpt.
