@@ -186,11 +186,12 @@ int run_plan_command(const std::string& path, const std::vector<std::string>& se
   fmt::print("sweep {} (identity {}): {} trials = {} grid points × {} replicate{}\n", plan.name, plan.identity,
              plan.trials.size(), sweep.grid_points(), plan.replicates, plan.replicates == 1 ? "" : "s");
   if (users > 0)
-    fmt::print("estimated cost: {:.0f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
-               "≈ {} at 50 GFLOP/s\n",
-               total, total / std::max<std::size_t>(1, plan.trials.size()), shape_note, users, items,
-               total / 50.0 < 3600.0 ? fmt::format("{:.0f} core-seconds", total / 50.0)
-                                     : fmt::format("{:.1f} core-hours", total / 50.0 / 3600.0));
+    fmt::print("estimated cost: {:.{}f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
+               "{} at 50 GFLOP/s\n",
+               total, total < 10 ? 1 : 0, total / std::max<std::size_t>(1, plan.trials.size()), shape_note, users, items,
+               total / 50.0 < 1.0      ? std::string("under a core-second")
+               : total / 50.0 < 3600.0 ? fmt::format("≈ {:.0f} core-seconds", total / 50.0)
+                                       : fmt::format("≈ {:.1f} core-hours", total / 50.0 / 3600.0));
   else
     fmt::print("estimated cost: unknown — {}\n", shape_note);
   return 0;

@@ -128,6 +128,10 @@ mkdir -p "$tmp/byhand/users100-items60-seed1" && cp "$tmp/s60/"{users,movies,rat
 expect 2 "advx: error: $tmp/byhand/users100-items60-seed1: holds a data set but no synthetic.txt" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/byhand" --set data.users=100 --set data.items=60
 one_line_error
+expect 0 'estimated cost: 515 GFLOP in all, 32.2 GFLOP per trial .* ≈ 10 core-seconds' -- \
+  "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/not-generated"
+expect 0 'estimated cost: 8.6 GFLOP in all, .* under a core-second' -- \
+  "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/not-generated" --set train.epochs=1
 expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
 expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
 
