@@ -197,6 +197,9 @@ void add_data_commands(CLI::App& app, Command& selected) {
   ex->add_option("--out", exp->out, "Output directory (created)")->required();
   ex->callback([exp, &selected] {
     selected = [exp] {
+      if (exp->split.fold < 0 || exp->split.fold >= exp->split.folds)
+        throw InputError(fmt::format("--fold: expected 0..{} for --folds {}, got {}", exp->split.folds - 1,
+                                     exp->split.folds, exp->split.fold));
       const Dataset data = load(*exp);
       const FoldSplit split = make_fold_split(data, exp->split);
       export_split(data, split, exp->split, exp->out);

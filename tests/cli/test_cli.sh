@@ -43,6 +43,8 @@ expect 2 "advx: error: data: unknown command 'frob'; the commands are: inspect, 
 expect 2 "advx: error: unknown command 'analyse' \\(did you mean 'analyze'\\?\\)" -- "$advx" analyse r.h5
 expect 2 'advx: error: sweep-file is required' -- "$advx" sweep
 expect 2 "advx: error: --threads: expected an integer in 1\\.\\.1024, got 'abc'" -- "$advx" sweep x.yaml --threads abc
+expect 2 'advx: error: --fold: expected 0\.\.4 for --folds 5, got 5' -- \
+  "$advx" data export-split --format csv --path "$tmp" --fold 5 --out "$tmp/x"
 expect 2 'advx: error: --foldin: expected a number strictly between 0 and 1, got 0' -- \
   "$advx" data inspect --format csv --path "$tmp" --foldin 0
 expect 2 'advx: error: .*--bogus' -- "$advx" data inspect --format csv --path "$tmp" --bogus
