@@ -24,6 +24,7 @@
 #include "advx/common/error.h"
 #include "advx/config/trial_settings.h"
 #include "advx/store/result_store.h"
+#include "advx/store/writer_lock.h"
 #include "advx/sweep/sweep_plan.h"
 #include "advx/train/trainer.h"
 #include "serialization.h"
@@ -293,6 +294,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   DataCache cache;
   if (rank == 0) {
     try {
+      // Another process writing the file is refused before the checks below, which may load large data
+      // sets; open_for_sweep takes the lock for the run (and refuses one that started meanwhile).
+      if (const auto dir = options.out.parent_path(); dir.empty() || std::filesystem::is_directory(dir))
+        (void)WriterLock(options.out, WriterLock::Writes::kWholeFile, "or choose another --out");
       // Every data set of this shard must load, and every trial's settings fit its data, before the file
       // is created or touched: a wrong data.path or an attribute the data does not have is one error and
       // exit 2, not a failed row per trial in a new file that a corrected rerun then refuses as another

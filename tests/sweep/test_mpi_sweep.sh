@@ -114,6 +114,9 @@ check "the first sweep writes its file" wait_rows busy.h5 0
 mpirun -np 1 "$advx" sweep slow.yaml --out busy.h5 >busy2.txt 2>&1
 check "a second sweep on a file in use exits 2" test $? -eq 2
 check "the refusal names the holder" grep -q "in use by another advx process (pid" busy2.txt
+# ... before it loads any data (its data here could not even be generated).
+mpirun -np 1 "$advx" sweep slow.yaml --out busy.h5 --set data.path="$tmp/slow.yaml/data" >busy4.txt 2>&1
+check "the busy file is refused before the data is loaded" grep -q "in use by another advx process (pid" busy4.txt
 "$advx" analyze busy.h5 --write >busy3.txt 2>&1
 check "analyze --write on a file in use exits 2" test $? -eq 2
 check "analyze --write names the holder" grep -q "in use by another advx process (pid" busy3.txt
