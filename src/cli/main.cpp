@@ -39,8 +39,12 @@ std::string parse_error_message(CLI::App& app, int argc, char** argv, const CLI:
     if (it == subs.end()) {
       // A near miss (analyse, sweeps) is named; otherwise the list.
       std::string near;
+      std::size_t nearest = 3;
       for (auto* sub : subs)
-        if (advx::edit_distance(word, sub->get_name()) <= 2 && near.empty()) near = sub->get_name();
+        if (const auto d = advx::edit_distance(word, sub->get_name()); d < nearest) {
+          nearest = d;
+          near = sub->get_name();
+        }
       if (!near.empty()) return fmt::format("{}unknown command '{}' (did you mean '{}'?)", where, word, near);
       return fmt::format("{}unknown command '{}'; the commands are: {}", where, word, names(level));
     }

@@ -300,8 +300,8 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
     if (in.header().sweep_identity != header.sweep_identity) {
       std::string change;
       try {
-        const auto& h = in.header();
-        change = identity_change(header, SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides));
+        if (const auto& h = in.header(); h.overrides_recorded && !h.sweep_text.empty())
+          change = identity_change(header, SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides));
       } catch (const std::exception&) {  // a file of an older advx: the identities alone
       }
       throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}){}; refusing to merge",

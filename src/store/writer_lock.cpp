@@ -37,14 +37,16 @@ std::string holder_text(int fd) {
   return text;
 }
 
-void take_over_foreign(const std::filesystem::path& result, const std::filesystem::path& lock_path,
-                       const std::function<InputError(const std::string&)>& in_use) {
-  // Another user's lock file (a directory shared by a group): we cannot write it, but can test whether
-  // anyone holds it. Held: in use, and its text names the holder (a holder always writes its own file).
-  // Free: left by an earlier run; replace it with our own, removing it while locked so a waiter that
-  // opened it sees a stale inode and retries.
+/// Another user's lock file (a directory shared by a group): we cannot write it, but can test whether
+/// anyone holds it. Held: in use, and its text names the holder (a holder always writes its own file).
+/// Free: left by an earlier run; replace it with our own, removing it while locked so a waiter that
+/// opened it sees a stale inode and retries (returns −1: the caller creates its own). When it cannot
+/// be removed (a sticky or read-only directory), an in-place writer keeps the locked read-only
+/// descriptor as its lock (returned); a whole-file writer, which must create files there, is refused.
+int take_over_foreign(const std::filesystem::path& result, const std::filesystem::path& lock_path,
+                      WriterLock::Writes writes, const std::function<InputError(const std::string&)>& in_use) {
   const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) return;  // gone meanwhile: the caller retries creating it
+  if (fd < 0 && errno == ENOENT) return -1;  // gone meanwhile: the caller retries creating it
   if (fd < 0)
     throw InputError(fmt::format("{}: cannot open the lock file {}: {}", result.string(), lock_path.string(),
                                  std::strerror(errno)));
@@ -58,15 +60,16 @@ void take_over_foreign(const std::filesystem::path& result, const std::filesyste
   }
   if (!same_file(fd, lock_path)) {  // replaced meanwhile: the caller retries with the new one
     ::close(fd);
-    return;
+    return -1;
   }
   const bool removed = ::unlink(lock_path.c_str()) == 0;
   const int err = errno;
+  if (!removed && writes == WriterLock::Writes::kInPlace) return fd;
   ::close(fd);
-  if (!removed)
-    throw InputError(fmt::format("{}: the lock file {} is another user's, left by an earlier run, and cannot be "
-                                 "replaced: {}; remove it",
-                                 result.string(), lock_path.string(), std::strerror(err)));
+  if (removed) return -1;
+  throw InputError(fmt::format("{}: the lock file {} is another user's, left by an earlier run, and cannot be "
+                               "replaced: {}; remove it",
+                               result.string(), lock_path.string(), std::strerror(err)));
 }
 
 }  // namespace
@@ -86,7 +89,8 @@ WriterLock::WriterLock(const std::filesystem::path& result, Writes writes, std::
       const bool exists = std::filesystem::exists(path_, ec);
       if (writes == Writes::kInPlace && (err == EACCES || err == EROFS) && !exists && !ec) return;
       if (err == EACCES && exists) {
-        take_over_foreign(result, path_, in_use);
+        fd_ = take_over_foreign(result, path_, writes, in_use);
+        if (fd_ >= 0) return;  // another user's free lock file, held read-only (it names no holder)
         continue;
       }
       throw InputError(fmt::format("{}: cannot create the lock file {}: {}", result.string(), path_.string(),

@@ -319,11 +319,12 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         }
       }
       // Name what changed when the file belongs to another sweep (the store only knows the identities).
+      std::optional<StoreHeader> stored;  // the file's header before this run, when it has one
       if (!options.start_new && std::filesystem::exists(options.out)) {
         std::string change;
         try {
-          const auto stored = ResultStore::read_header(options.out);
-          if (stored.sweep_identity != plan.identity) change = identity_change(stored, sweep);
+          stored = ResultStore::read_header(options.out);
+          if (stored->sweep_identity != plan.identity) change = identity_change(*stored, sweep);
         } catch (const std::exception&) {  // open_for_sweep below says what is wrong with the file
         }
         if (!change.empty())
@@ -350,9 +351,14 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       for (const auto& t : plan.trials)
         if (t.index % options.shard_count == options.shard_index && !store->finished(t.id)) pending.push_back(t.index);
       summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());
-      // Nothing to run in a file that has rows: leave it as it is (rewriting it would drop /analysis
-      // for no new trial, and a shrunk grid's planned count would no longer cover its rows).
-      file_unchanged = pending.empty() && store->rows() > 0 && store->moved_aside().empty();
+      // Nothing to run in a file whose header already says what this run would write (the same sweep
+      // text, overrides and plan, a finished last run): leave it as it is — rewriting it would drop
+      // /analysis for no new trial. Any difference is recorded with a rewrite.
+      const std::string sweep_path = std::filesystem::absolute(sweep.path()).string();
+      file_unchanged = pending.empty() && store->rows() > 0 && store->moved_aside().empty() && stored &&
+                       stored->sweep_text == sweep.text() && stored->sweep_overrides == sweep.overrides() &&
+                       stored->sweep_path == sweep_path && stored->planned_trials == summary.planned &&
+                       !store->attribute("run_finished").empty();
       if (!file_unchanged) {
         for (const auto& h : hosts) store->add_host(h);
         store->set_attribute("run_started", now_text());

@@ -195,8 +195,11 @@ if [[ $EUID -eq 0 ]] && "${nobody[@]}" "$advx" --version >/dev/null 2>&1; then
   wait $holder
   chmod 1777 shared
   "${nobody[@]}" "$advx" analyze shared/r.h5 --write >nobody3.txt 2>&1
-  check "a stale lock that cannot be replaced: exit 2" test $? -eq 2
-  check "a stale lock that cannot be replaced: says to remove it" grep -q "r.h5.lock is another user's.*remove it" nobody3.txt
+  check "a stale lock that cannot be replaced: analyze --write (in place) locks it read-only and runs" test $? -eq 0
+  check "and leaves it" test -e shared/r.h5.lock
+  "${nobody[@]}" "$advx" merge --out shared/r.h5 shared/r.h5 >nobody5.txt 2>&1
+  check "a stale lock that cannot be replaced: a whole-file writer exits 2" test $? -eq 2
+  check "a stale lock that cannot be replaced: says to remove it" grep -q "r.h5.lock is another user's.*remove it" nobody5.txt
   # A writable result file in a directory this user cannot create files in: no sweep can be writing it
   # (a sweep creates the lock file there), and the analysis is written in place.
   rm -f shared/r.h5.lock && chmod 555 shared
