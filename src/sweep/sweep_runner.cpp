@@ -10,10 +10,12 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <initializer_list>
 #include <iostream>
 #include <ostream>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <boost/mpi/collectives.hpp>
@@ -78,13 +80,21 @@ class WorkQueue {
   const std::atomic<int>* stop_;
 };
 
+/// "key=value" lines of the trial's settings under the given sections ("data.", …): a key for what
+/// depends only on those settings.
+std::string settings_key(const TrialConfig& config, std::initializer_list<std::string_view> sections) {
+  std::string key;
+  for (const auto& [k, v] : trial_settings(config))
+    if (std::any_of(sections.begin(), sections.end(), [&](std::string_view s) { return k.starts_with(s); }))
+      key += k + "=" + v + "\n";
+  return key;
+}
+
 /// Loaded data sets by their data settings, so a worker reads and preprocesses each data set once.
 class DataCache {
  public:
   const Dataset& get(const TrialConfig& config) {
-    std::string key;
-    for (const auto& [k, v] : trial_settings(config))
-      if (k.rfind("data.", 0) == 0) key += k + "=" + v + "\n";
+    const auto key = settings_key(config, {"data."});
     auto it = cache_.find(key);
     if (it == cache_.end()) it = cache_.emplace(key, load_trial_data(config.data)).first;
     return it->second;
@@ -307,9 +317,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         if (t.index % options.shard_count != options.shard_index) continue;
         const auto config = trial_config(sweep, t);
         const Dataset& data = cache.get(config);
-        std::string key;
-        for (const auto& [k, v] : trial_settings(config))
-          if (k.starts_with("data.") || k.starts_with("split.") || k.starts_with("attributes.")) key += k + "=" + v + "\n";
+        auto key = settings_key(config, {"data.", "split.", "attributes."});
         for (const auto& adv : config.model.adversaries) key += "adversary " + adv.attribute + "\n";
         if (!checked.insert(key).second) continue;
         try {
@@ -331,9 +339,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
           throw InputError(fmt::format("{}: holds results of another sweep{}. Pass --new to move the old file aside, "
                                        "or choose another --out", options.out.string(), change));
       }
+      const std::string sweep_path = std::filesystem::absolute(sweep.path()).string();
       store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
                                                                          .sweep_identity = plan.identity,
-                                                                         .sweep_path = std::filesystem::absolute(sweep.path()).string(),
+                                                                         .sweep_path = sweep_path,
                                                                          .sweep_text = sweep.text(),
                                                                          .sweep_overrides = sweep.overrides(),
                                                                          .grid_keys = plan.grid_keys,
@@ -354,7 +363,6 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       // Nothing to run in a file whose header already says what this run would write (the same sweep
       // text, overrides and plan, a finished last run): leave it as it is — rewriting it would drop
       // /analysis for no new trial. Any difference is recorded with a rewrite.
-      const std::string sweep_path = std::filesystem::absolute(sweep.path()).string();
       file_unchanged = pending.empty() && store->rows() > 0 && store->moved_aside().empty() && stored &&
                        stored->sweep_text == sweep.text() && stored->sweep_overrides == sweep.overrides() &&
                        stored->sweep_path == sweep_path && stored->planned_trials == summary.planned &&
