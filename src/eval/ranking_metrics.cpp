@@ -14,13 +14,16 @@ namespace {
 
 // Per-thread buffers, reused across rows so that ranking a row allocates nothing.
 struct TopKScratch {
-  std::vector<float> masked_scores;  // only for kReferenceZero
+  std::vector<float> work;  // the row's scores with masked items set to 0 (kReferenceZero) or -inf
+  std::vector<float> lane_max;
   std::vector<std::int32_t> candidates;
-  std::vector<float> values;         // heap of the best scores, for the threshold search
 };
 
-// Index of the first NaN in `scores`, or -1.
+// Index of the first NaN in `scores`, or -1. The common case, no NaN, is one branch-free (vectorised) pass.
 std::int32_t first_nan(std::span<const float> scores) {
+  bool any = false;
+  for (const float x : scores) any |= x != x;  // NaN is the one value unequal to itself
+  if (!any) return -1;
   for (std::size_t j = 0; j < scores.size(); ++j)
     if (std::isnan(scores[j])) return static_cast<std::int32_t>(j);
   return -1;
@@ -28,62 +31,70 @@ std::int32_t first_nan(std::span<const float> scores) {
 
 // Writes the `len` best items (len ≤ scores.size()) into out[0..len). `masked` is sorted and distinct.
 // Preconditions (no NaN, valid masked items) are checked by the callers.
+//
+// Items compete in a strict total order: higher score first, then lower index. In kNegInfinity mode
+// masked items are not candidates at all (so they rank after unmasked items that themselves score -inf)
+// and only fill a list that has fewer than `len` unmasked items.
+//
+// Selection runs in three passes over the row, none of which depends on the order of the items. (A heap
+// of the best `len` scores costs a sift per improving item: on a row whose scores rise with the item
+// index, which popularity-ordered item ids give, that is every item.)
+//  1. A lower bound on the take-th best score: deal the items round-robin into 4·take lanes (item j to
+//     lane j mod lanes; a contiguous, vectorised max over chunks of `lanes`). Each lane's best score
+//     belongs to a distinct candidate, so at least `take` candidates score ≥ the take-th best of the
+//     lane maxima.
+//  2. The candidates scoring at least that bound: on ranking rows, ≈ 10 % more than `take` (4 lanes per
+//     place; 1 lane per place admits ≈ 3–4 times `take`).
+//  3. Those sorted exactly (partial sort), which also settles ties.
 void select_top_k(std::span<const float> scores, std::span<const std::int32_t> masked, int len, FoldInMask mask,
                   TopKScratch& scratch, std::int32_t* out) {
-  const auto n = static_cast<std::int32_t>(scores.size());
-  const float* s = scores.data();
+  const auto n = scores.size();
+  const bool exclude_masked = mask == FoldInMask::kNegInfinity;
+  auto& w = scratch.work;
+  w.assign(scores.begin(), scores.end());
+  const float masked_score = exclude_masked ? -std::numeric_limits<float>::infinity() : 0.0f;
+  for (auto j : masked) w[static_cast<std::size_t>(j)] = masked_score;
+  const std::size_t n_candidates = exclude_masked ? n - masked.size() : n;
+  const auto take = std::min(static_cast<std::size_t>(len), n_candidates);
+
+  float bound = -std::numeric_limits<float>::infinity();  // admits every candidate
+  if (take > 0 && take < n_candidates) {
+    auto& lane = scratch.lane_max;
+    const std::size_t lanes = std::min(n, 4 * take);  // ≤ n: every lane holds at least one item
+    lane.assign(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(lanes));
+    std::size_t j = lanes;
+    for (; j + lanes <= n; j += lanes)
+      for (std::size_t l = 0; l < lanes; ++l) lane[l] = std::max(lane[l], w[j + l]);
+    for (std::size_t l = 0; j + l < n; ++l) lane[l] = std::max(lane[l], w[j + l]);
+    // The take-th best lane maximum. If it is a masked item's -inf, the bound admits everything: still right.
+    const auto kth = lane.begin() + static_cast<std::ptrdiff_t>(take - 1);
+    std::nth_element(lane.begin(), kth, lane.end(), std::greater<>());
+    bound = *kth;
+  }
+  // Branch-free: whether an item passes the bound is unpredictable near the bound.
   auto& cand = scratch.candidates;
-  cand.clear();
-  if (mask == FoldInMask::kReferenceZero) {
-    scratch.masked_scores.assign(scores.begin(), scores.end());
-    for (auto j : masked) scratch.masked_scores[static_cast<std::size_t>(j)] = 0.0f;
-    s = scratch.masked_scores.data();
-    cand.resize(static_cast<std::size_t>(n));
-    std::iota(cand.begin(), cand.end(), 0);
-  } else {
-    // Masked items are left out of the candidates entirely rather than scored -inf, so that they rank
-    // after unmasked items that themselves score -inf.
-    std::size_t p = 0;
-    for (std::int32_t j = 0; j < n; ++j) {
-      if (p < masked.size() && masked[p] == j) {
-        ++p;
-        continue;
-      }
-      cand.push_back(j);
-    }
+  cand.resize(n);
+  std::size_t kept = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    cand[kept] = static_cast<std::int32_t>(j);
+    kept += w[j] >= bound ? 1 : 0;
   }
-  // Strict total order: higher score first, then lower index.
+  cand.resize(kept);
+  if (exclude_masked) {  // drop masked items: both lists ascending
+    std::size_t p = 0, out_n = 0;
+    for (const std::int32_t item : cand) {
+      while (p < masked.size() && masked[p] < item) ++p;
+      if (p == masked.size() || masked[p] != item) cand[out_n++] = item;
+    }
+    cand.resize(out_n);
+  }
+  const float* s = w.data();
   const auto better = [s](std::int32_t a, std::int32_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); };
-  const auto take = std::min(static_cast<std::size_t>(len), cand.size());
-  if (take > 0 && take < cand.size()) {
-    // The take-th largest score first; then only the candidates scoring at least that much — take of
-    // them plus any ties — are kept and ordered exactly.
-    // A min-heap of the `take` largest scores seen so far: after the first few hundred items almost
-    // every score fails the one comparison against its top, a well-predicted branch.
-    auto& heap = scratch.values;
-    heap.clear();
-    for (const std::int32_t j : cand) {
-      const float v = s[j];
-      if (heap.size() < take) {
-        heap.push_back(v);
-        std::push_heap(heap.begin(), heap.end(), std::greater<>());
-      } else if (v > heap.front()) {
-        std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-        heap.back() = v;
-        std::push_heap(heap.begin(), heap.end(), std::greater<>());
-      }
-    }
-    const float threshold = heap.front();  // the take-th largest score
-    std::size_t kept = 0;
-    for (const std::int32_t j : cand)
-      if (s[j] >= threshold) cand[kept++] = j;
-    cand.resize(kept);
-  }
   const auto mid = cand.begin() + static_cast<std::ptrdiff_t>(take);
   std::partial_sort(cand.begin(), mid, cand.end(), better);
   std::copy(cand.begin(), mid, out);
   // kNegInfinity with fewer than `len` unmasked items: fill with masked items by index.
-  for (std::size_t r = take, p = 0; r < static_cast<std::size_t>(len); ++r, ++p) out[r] = masked[p];
+  for (std::size_t r = take, q = 0; r < static_cast<std::size_t>(len); ++r, ++q) out[r] = masked[q];
 }
 
 void check_masked_items(std::span<const std::int32_t> masked, std::size_t n_items) {

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -348,6 +349,45 @@ TEST(RankingAccumulator, MatchesNaiveFullSortOnRandomData) {
         EXPECT_NEAR(res[q].recall, sum_recall[q] / s.users, 1e-12);
         EXPECT_NEAR(res[q].recall_min, sum_rmin[q] / s.users, 1e-12);
         EXPECT_EQ(res[q].coverage, static_cast<double>(covered[q].size()) / s.items);
+      }
+    }
+  }
+}
+
+// Rows as long as a real catalogue's slice, in the orders that defeat a heap or a bound over contiguous
+// blocks (scores rising or falling with the item index, all equal, -inf runs), with none, a few or nearly
+// all items masked (fewer unmasked items than k): the top list is the naive full sort's.
+TEST(RankingAccumulator, TopKMatchesNaiveSortWhateverTheItemOrder) {
+  constexpr std::int32_t kItems = 500;
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  Rng rng(7);
+  const std::vector<std::string> patterns = {"rising", "falling", "constant", "random", "random-with-inf",
+                                             "rising-steps"};
+  for (const auto& pattern : patterns) {
+    std::vector<float> row(kItems);
+    for (std::int32_t j = 0; j < kItems; ++j) {
+      const auto u = static_cast<float>(rng.uniform_double());
+      const auto x = static_cast<float>(j);
+      float v = 0.0f;
+      if (pattern == "rising") v = x;
+      else if (pattern == "falling") v = -x;
+      else if (pattern == "constant") v = 1.5f;
+      else if (pattern == "random") v = u;
+      else if (pattern == "random-with-inf") v = u < 0.3f ? -kInf : (u > 0.95f ? kInf : u);
+      else v = std::floor(x / 40.0f);  // rising in steps: ties across lanes
+      row[static_cast<std::size_t>(j)] = v;
+    }
+    for (const double masked_share : {0.0, 0.1, 0.95}) {
+      std::vector<std::int32_t> masked;
+      for (std::int32_t j = 0; j < kItems; ++j)
+        if (rng.uniform_double() < masked_share) masked.push_back(j);
+      for (auto mask : {FoldInMask::kNegInfinity, FoldInMask::kReferenceZero}) {
+        for (const int k : {1, 7, 50, 499}) {
+          const auto ref = naive_user(row, {}, masked, {k}, mask);
+          EXPECT_EQ(top_k_items(row, masked, k, mask), ref.lists[0])
+              << pattern << ", masked share " << masked_share << ", k " << k
+              << (mask == FoldInMask::kNegInfinity ? ", -inf mask" : ", zero mask");
+        }
       }
     }
   }
