@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -16,9 +16,17 @@ TextFile::TextFile(const std::filesystem::path& path, std::string_view expected_
     throw input_error_at(path_, 0, fmt::format("is a directory, expected a file with {}", expected_content));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error_at(path_, 0, "cannot open the file for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  text_ = std::move(ss).str();
+  // One read into a buffer of the file's size (a stringstream copies a large file twice). The size is a
+  // hint: a file that grows meanwhile is read to its end, one that shrinks to what is there.
+  const auto size = std::filesystem::file_size(path, ec);
+  text_.resize(ec ? 0 : static_cast<std::size_t>(size));
+  in.read(text_.data(), static_cast<std::streamsize>(text_.size()));
+  text_.resize(static_cast<std::size_t>(in.gcount()));
+  if (in) {
+    std::string rest(std::istreambuf_iterator<char>(in), {});
+    text_ += rest;
+  }
+  if (in.bad()) throw input_error_at(path_, 0, "cannot read the file");
   if (text_.empty()) throw input_error_at(path_, 0, fmt::format("file is empty, expected {}", expected_content));
 }
 
