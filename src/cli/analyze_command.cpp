@@ -73,6 +73,13 @@ int run_analyze_command(const AnalyzeArgs& args) {
   std::cout << render_report(analysis, format) << std::flush;
   // Notes go to stderr in the machine formats so stdout stays parseable.
   std::ostream& note = format == ReportFormat::kText ? std::cout : std::cerr;
+  // A run with a smaller grid that resumed into this file leaves the earlier run's rows in it; they are
+  // analysed with the rest, and the reader should know.
+  if (const auto rows = static_cast<std::int64_t>(store.rows()), planned = store.header().planned_trials;
+      planned > 0 && rows > planned)
+    note << fmt::format("note: {} holds {} trials; its last run planned {}, the others come from grid points that "
+                        "run did not have (advx results {} describes the file)\n",
+                        args.file, rows, planned, args.file);
   if (args.write) {
     write_analysis(analysis, args.file);
     lock = WriterLock();  // released before the plot script runs

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string_view>
 #include <iostream>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -104,9 +105,13 @@ WriterLock::WriterLock(const std::filesystem::path& result, Writes writes, std::
       if (err == ENOSYS || err == EOPNOTSUPP || err == ENOLCK || err == EINVAL) {
         // A file system without flock (Lustre mounted noflock, NFSv3 without lockd): run unguarded, as
         // HDF5's own file locking does there, rather than refuse to run at all.
+        // Warned once per file and process: a sweep probes the lock early, then takes it for the run.
         ::unlink(path_.c_str());
-        std::cerr << fmt::format("advx: warning: {}: this file system does not support file locks ({}); a second "
-                                 "writer on this file would not be refused\n", result.string(), std::strerror(err));
+        static std::set<std::string> warned;
+        if (warned.insert(result.string()).second)
+          std::cerr << fmt::format("advx: warning: {}: this file system does not support file locks ({}); a "
+                                   "second writer on this file would not be refused\n",
+                                   result.string(), std::strerror(err));
         return;
       }
       if (err != EWOULDBLOCK)

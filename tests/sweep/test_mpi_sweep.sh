@@ -72,6 +72,12 @@ mpirun -np 2 "$advx" sweep fast.yaml --out r3.h5 --set 'grid.split.fold=[0, 3]' 
 check "another grid runs only its new trials" grep -q "6 trials, 3 already in r3.h5, 3 to run" moved.txt
 check "results counts the earlier grid's rows too" \
   eval '"$advx" results r3.h5 | grep -q "12 trials recorded (6 planned by the last run, the others from grid points"'
+check "analyze notes those rows too" \
+  eval '"$advx" analyze r3.h5 | grep -q "note: r3.h5 holds 12 trials; its last run planned 6"'
+check "in a machine format the note goes to stderr" \
+  eval '"$advx" analyze r3.h5 --format csv 2>&1 >/dev/null | grep -q "note: r3.h5 holds 12 trials"'
+check "and not to stdout" eval '! "$advx" analyze r3.h5 --format csv 2>/dev/null | grep -q "note:"'
+check "a file whose rows are all planned gets no note" eval '! "$advx" analyze r1.h5 | grep -q "^note:"'
 check "rerun adds no rows" test "$(rows r2.h5 | wc -l)" -eq "$before"
 
 # A different sweep into the same file is refused (exit 2, file untouched); --new moves it aside.
