@@ -116,6 +116,48 @@ def save(fig, out, name, files):
     plt.close(fig)
 
 
+def place_labels(fig, ax, points, labels, all_points):
+    """Labels next to their points without covering each other or other points: each label takes the
+    first of a few offsets around its point (nearest first) whose box overlaps no label placed before and
+    no marker; when every offset collides, the one overlapping least, with a thin leader line beyond the
+    nearest ring. Greedy, in the order given, on the final axis limits (so call it after plotting)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData.transform
+    markers = [to_px(q) for q in all_points]
+    marker_r = 5.0  # px around a marker's centre
+
+    def overlap(a, b):
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    # (dx, dy) in points, horizontal alignment, vertical alignment; near ones first.
+    near = [(4, 4, "left", "bottom"), (4, -4, "left", "top"), (-4, 4, "right", "bottom"),
+            (-4, -4, "right", "top"), (0, 7, "center", "bottom"), (0, -7, "center", "top")]
+    far = [(dx * 4, dy * 4, ha, va) for dx, dy, ha, va in near[:4]] + [(0, 24, "center", "bottom"),
+                                                                        (0, -24, "center", "top")]
+    placed = []
+    for (x, y), label in zip(points, labels):
+        best = None
+        for i, (dx, dy, ha, va) in enumerate(near + far):
+            t = ax.annotate(label, (x, y), fontsize=7, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va)
+            bb = t.get_window_extent(renderer)
+            box = (bb.x0 - 1, bb.y0 - 1, bb.x1 + 1, bb.y1 + 1)
+            cost = sum(overlap(box, q) for q in placed)
+            cost += sum(overlap(box, (mx - marker_r, my - marker_r, mx + marker_r, my + marker_r)) for mx, my in markers)
+            t.remove()
+            if best is None or cost < best[0]:
+                best = (cost, i, dx, dy, ha, va, box)
+            if cost == 0:
+                break
+        _, i, dx, dy, ha, va, box = best
+        arrow = dict(arrowstyle="-", lw=0.5, color="0.4", shrinkA=0, shrinkB=3) if i >= len(near) else None
+        ax.annotate(label, (x, y), fontsize=7, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                    arrowprops=arrow)
+        placed.append(box)
+
+
 def short(k):
     m = re.match(r"adversaries\.(.+)\.lambda$", k)
     return f"λ_{m.group(1)}" if m else k
@@ -178,13 +220,15 @@ def main():
                         xerr=[p["x"]["std"] for p in sel], yerr=[p["y"]["std"] for p in sel], fmt="o",
                         color="tab:red" if on_front else "0.6", ms=7 if on_front else 5, capsize=2,
                         label="first front (all objectives)" if on_front else "other configurations", zorder=3 if on_front else 2)
-        for p in pts:
-            if p["front"]:
-                label = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in p["config"].values())
-                ax.annotate(label, (p["x"]["mean"], p["y"]["mean"]), fontsize=7, xytext=(4, 4), textcoords="offset points")
         if metric.endswith(".bacc"):
             c = chance.get(metric, 0.5)
             ax.axvline(c, ls="--", color="k", lw=0.8, label=f"chance ({c:g})")
+        # Front points are labelled with their configuration, top to bottom.
+        labelled = sorted((p for p in pts if p["front"]), key=lambda p: -p["y"]["mean"])
+        place_labels(fig, ax, [(p["x"]["mean"], p["y"]["mean"]) for p in labelled],
+                     [", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in p["config"].values())
+                      for p in labelled],
+                     [(p["x"]["mean"], p["y"]["mean"]) for p in pts])
         attr = metric.split(".")[1]
         kind = "balanced accuracy" if metric.endswith(".bacc") else "MAE"
         ax.set_xlabel(f"attacker {kind} ({attr}, {checkpoint} checkpoint)")
