@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
 
@@ -22,10 +21,8 @@ TextFile::TextFile(const std::filesystem::path& path, std::string_view expected_
   text_.resize(ec ? 0 : static_cast<std::size_t>(size));
   in.read(text_.data(), static_cast<std::streamsize>(text_.size()));
   text_.resize(static_cast<std::size_t>(in.gcount()));
-  if (in) {
-    std::string rest(std::istreambuf_iterator<char>(in), {});
-    text_ += rest;
-  }
+  char buffer[1 << 16];  // the rest, if any (a pipe, a FIFO, a file that grew): read() reports errors in bad()
+  while (in && (in.read(buffer, sizeof buffer), in.gcount() > 0)) text_.append(buffer, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) throw input_error_at(path_, 0, "cannot read the file");
   if (text_.empty()) throw input_error_at(path_, 0, fmt::format("file is empty, expected {}", expected_content));
 }

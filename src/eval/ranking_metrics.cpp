@@ -40,9 +40,9 @@ std::int32_t first_nan(std::span<const float> scores) {
 // of the best `len` scores costs a sift per improving item: on a row whose scores rise with the item
 // index, which popularity-ordered item ids give, that is every item.)
 //  1. A lower bound on the take-th best score: deal the items round-robin into 4·take lanes (item j to
-//     lane j mod lanes; a contiguous, vectorised max over chunks of `lanes`). Each lane's best score
-//     belongs to a distinct candidate, so at least `take` candidates score ≥ the take-th best of the
-//     lane maxima.
+//     lane j mod lanes; a contiguous, vectorised max over chunks of `lanes`). Each lane maximum above
+//     -inf is a distinct candidate's score (masked items are -inf in kNegInfinity mode), so at least
+//     `take` candidates score ≥ the take-th best lane maximum; when that is -inf, every item passes.
 //  2. The candidates scoring at least that bound: on ranking rows, ≈ 10 % more than `take` (4 lanes per
 //     place; 1 lane per place admits ≈ 3–4 times `take`).
 //  3. Those sorted exactly (partial sort), which also settles ties.

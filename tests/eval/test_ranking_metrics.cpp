@@ -362,7 +362,7 @@ TEST(RankingAccumulator, TopKMatchesNaiveSortWhateverTheItemOrder) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   Rng rng(7);
   const std::vector<std::string> patterns = {"rising", "falling", "constant", "random", "random-with-inf",
-                                             "rising-steps"};
+                                             "rising-steps", "mostly-minus-inf", "signed-zeros"};
   for (const auto& pattern : patterns) {
     std::vector<float> row(kItems);
     for (std::int32_t j = 0; j < kItems; ++j) {
@@ -374,10 +374,13 @@ TEST(RankingAccumulator, TopKMatchesNaiveSortWhateverTheItemOrder) {
       else if (pattern == "constant") v = 1.5f;
       else if (pattern == "random") v = u;
       else if (pattern == "random-with-inf") v = u < 0.3f ? -kInf : (u > 0.95f ? kInf : u);
+      // Unmasked -inf items must fill lists next to masked ones (kNegInfinity ranks them first).
+      else if (pattern == "mostly-minus-inf") v = u < 0.9f ? -kInf : u;
+      else if (pattern == "signed-zeros") v = u < 0.5f ? -0.0f : 0.0f;  // equal: ties by index
       else v = std::floor(x / 40.0f);  // rising in steps: ties across lanes
       row[static_cast<std::size_t>(j)] = v;
     }
-    for (const double masked_share : {0.0, 0.1, 0.95}) {
+    for (const double masked_share : {0.0, 0.1, 0.5, 0.95}) {
       std::vector<std::int32_t> masked;
       for (std::int32_t j = 0; j < kItems; ++j)
         if (rng.uniform_double() < masked_share) masked.push_back(j);
