@@ -96,9 +96,12 @@ int run_sweep_command(const SweepArgs& a) {
         std::cout << fmt::format("coordinator: {:.2f} ms per trial ({:.2f} ms of it writing the file)\n",
                                  1e3 * s.coordinator_seconds / static_cast<double>(s.finished),
                                  1e3 * s.write_seconds / static_cast<double>(s.finished));
-      if (s.stopped)
+      std::error_code ec;
+      if (s.stopped && !std::filesystem::is_empty(checkpoint_dir(a.out), ec) && !ec)
         std::cout << fmt::format("trials in flight were checkpointed under {}; rerun the same command to resume\n",
                                  checkpoint_dir(a.out).string());
+      else if (s.stopped)
+        std::cout << "rerun the same command to resume\n";
       std::cout.flush();
     }
     // No rank exits before rank 0 has printed its summary, and only rank 0 exits non-zero: mpirun tears

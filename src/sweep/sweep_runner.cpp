@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "advx/common/error.h"
+#include "advx/common/hash.h"
 #include "advx/config/trial_settings.h"
 #include "advx/store/result_store.h"
 #include "advx/store/writer_lock.h"
@@ -128,10 +129,13 @@ std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec
     const Dataset& data = cache.get(config);
     auto trainer = std::make_unique<Trainer>(config, data);
     const auto ckpt = checkpoint_dir(options.out) / (spec.id + ".ckpt");
+    // The trial id names only the grid values; a checkpoint left by a sweep with other settings (a file
+    // deleted by hand, an earlier --new) must not be resumed, so checkpoints carry all of them.
+    const std::string settings_tag = hex64(stable_hash(canonical_text(config)));
     std::error_code ec;
     if (std::filesystem::exists(ckpt, ec)) {
       try {
-        trainer->load_checkpoint(ckpt);
+        trainer->load_checkpoint(ckpt, settings_tag);
         std::cout << fmt::format("rank {}: resumed trial {} ({}) from checkpoint epoch {}\n", rank, spec.id, spec.label(),
                                  trainer->epoch())
                   << std::flush;
@@ -143,7 +147,7 @@ std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec
     }
     auto save = [&] {
       std::filesystem::create_directories(ckpt.parent_path(), ec);
-      trainer->save_checkpoint(ckpt);
+      trainer->save_checkpoint(ckpt, settings_tag);
     };
     const std::int32_t first_epoch = trainer->epoch();
     while (!stopping() && trainer->train_epoch()) {
@@ -374,8 +378,20 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         store->write();
         store->set_attribute("shard", shard);
       }
+      // The old file's checkpoints go with it, so that a run on the moved file can still resume them.
+      std::string moved_checkpoints;
+      if (!store->moved_aside().empty() && std::filesystem::exists(checkpoint_dir(options.out))) {
+        std::error_code ec;
+        const auto to = checkpoint_dir(store->moved_aside());
+        std::filesystem::rename(checkpoint_dir(options.out), to, ec);
+        moved_checkpoints = ec ? fmt::format(" (its checkpoints stay in {}: {}; they are not resumed under other settings)",
+                                             checkpoint_dir(options.out).string(), ec.message())
+                               : fmt::format(", its checkpoints to {}", to.string());
+      }
       if (options.log) {
-        if (!store->moved_aside().empty()) *options.log << fmt::format("moved the old {} aside to {}\n", options.out.string(), store->moved_aside());
+        if (!store->moved_aside().empty())
+          *options.log << fmt::format("moved the old {} aside to {}{}\n", options.out.string(), store->moved_aside(),
+                                      moved_checkpoints);
         *options.log << fmt::format("sweep {} ({}): {} trials, {} already in {}, {} to run on {} rank{}\n", plan.name,
                                     plan.identity, summary.planned, summary.skipped, options.out.string(), pending.size(),
                                     world.size(), world.size() == 1 ? "" : "s")

@@ -136,9 +136,10 @@ class Reader {
   std::string path_;
 };
 
-// "ADVXCKT2". Format 2 stores each adversary group's heads stacked per layer (model/head_group.h);
-// format 1 ("ADVXCKT1") stored them head by head and is refused with a clear message.
-constexpr std::uint64_t kCheckpointMagic = 0x32544B4358564441ULL;
+// "ADVXCKT3". Format 3 begins with the caller's settings tag; format 2 (no tag) and format 1 (heads stored
+// head by head) are refused with a clear message.
+constexpr std::uint64_t kCheckpointMagic = 0x33544B4358564441ULL;
+constexpr std::uint64_t kCheckpointMagicV2 = 0x32544B4358564441ULL;
 constexpr std::uint64_t kCheckpointMagicV1 = 0x31544B4358564441ULL;
 
 void check_split(const FoldSplit& split) {
@@ -375,7 +376,7 @@ struct Trainer::Impl {
   }
 };
 
-void Trainer::save_checkpoint(const std::filesystem::path& path) const {
+void Trainer::save_checkpoint(const std::filesystem::path& path, std::string_view settings_tag) const {
   const auto& m = *impl_;
   const auto tmp = std::filesystem::path(path.string() + ".partial");
   {
@@ -383,6 +384,7 @@ void Trainer::save_checkpoint(const std::filesystem::path& path) const {
     if (!out) throw std::runtime_error(fmt::format("{}: cannot write checkpoint", tmp.string()));
     Writer w(out);
     w.pod(kCheckpointMagic);
+    w.str(std::string(settings_tag));
     w.pod(m.config.seed);
     w.pod(static_cast<std::int64_t>(m.split.items.size()));
     w.pod(m.epoch);
@@ -426,16 +428,19 @@ void Trainer::save_checkpoint(const std::filesystem::path& path) const {
   std::filesystem::rename(tmp, path);
 }
 
-void Trainer::load_checkpoint(const std::filesystem::path& path) {
+void Trainer::load_checkpoint(const std::filesystem::path& path, std::string_view settings_tag) {
   auto& m = *impl_;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open checkpoint", path.string()));
   Reader r(in, path.string());
   const auto magic = r.pod<std::uint64_t>();
-  if (magic == kCheckpointMagicV1)
-    throw InputError(fmt::format("{}: checkpoint of an older advx (format 1), which this version cannot resume",
-                                 path.string()));
+  if (magic == kCheckpointMagicV1 || magic == kCheckpointMagicV2)
+    throw InputError(fmt::format("{}: checkpoint of an older advx (format {}), which this version cannot resume",
+                                 path.string(), magic == kCheckpointMagicV1 ? 1 : 2));
   if (magic != kCheckpointMagic) throw InputError(fmt::format("{}: not an advx checkpoint", path.string()));
+  if (const auto tag = r.str(); tag != settings_tag)
+    throw InputError(fmt::format("{}: checkpoint of other settings (saved under {}, this trial is {})", path.string(),
+                                 tag.empty() ? "no tag" : tag, settings_tag.empty() ? "untagged" : settings_tag));
   if (r.pod<std::uint64_t>() != m.config.seed || r.pod<std::int64_t>() != static_cast<std::int64_t>(m.split.items.size()))
     throw InputError(fmt::format("{}: checkpoint belongs to another trial (seed or item count differ)", path.string()));
   m.epoch = r.pod<std::int32_t>();

@@ -232,6 +232,32 @@ check "checkpoints are removed once recorded" test -z "$(ls u.h5.ckpt 2>/dev/nul
 mpirun -np 2 "$advx" sweep slow.yaml --out k-ref.h5 >/dev/null 2>&1
 check "resumed trials give the same metrics as uninterrupted ones" cmp -s <(rows u.h5) <(rows k-ref.h5)
 
+# Checkpoints are resumed only under the settings they were trained with (the trial id names only the
+# grid values): --new moves them aside with the old file; left behind (the file deleted by hand), they
+# are ignored. The reruns use train.epochs=3 (other settings, and quick).
+stop_with_checkpoints() {  # stop_with_checkpoints FILE: a slow sweep into FILE, stopped by SIGUSR1 mid-trial
+  mpirun -np 2 "$advx" sweep slow.yaml --out "$1" >"$1.log" 2>&1 &
+  local pid=$!
+  wait_rows "$1" 1
+  sleep 0.3
+  kill -USR1 $pid
+  wait $pid
+}
+stop_with_checkpoints tag-c.h5
+check "a stopped sweep leaves checkpoints" test -n "$(ls tag-c.h5.ckpt 2>/dev/null)"
+mpirun -np 2 "$advx" sweep slow.yaml --out tag-c.h5 --new --set train.epochs=3 >tag-c-new.txt 2>&1
+check "--new moves the checkpoints aside with the file" grep -qE "aside to tag-c\.[0-9T-]+\.h5, its checkpoints to tag-c\.[0-9T-]+\.h5\.ckpt" tag-c-new.txt
+check "and the new sweep resumes none of them" bash -c "! grep -q 'resumed trial' tag-c-new.txt"
+check "the moved checkpoints are beside the moved file" test -n "$(ls tag-c.*.h5.ckpt 2>/dev/null)"
+check "the new sweep's file holds every trial" test "$(trial_count tag-c.h5)" -eq $planned
+stop_with_checkpoints tag-d.h5
+rm tag-d.h5
+mpirun -np 2 "$advx" sweep slow.yaml --out tag-d.h5 --set train.epochs=3 >tag-d-other.txt 2>&1
+check "checkpoints of other settings left behind are ignored, named as such" \
+  grep -q "ignoring checkpoint of trial .*checkpoint of other settings" tag-d-other.txt
+check "and not resumed" bash -c "! grep -q 'resumed trial' tag-d-other.txt"
+check "the sweep over them completes" test "$(trial_count tag-d.h5)" -eq $planned
+
 # --checkpoint-every bounds what a hard kill loses: after kill -9 the rerun resumes from a periodic checkpoint.
 mpirun -np 1 "$advx" sweep slow.yaml --checkpoint-every 20 --out p.h5 >periodic.txt 2>&1 &
 mpirun_pid=$!

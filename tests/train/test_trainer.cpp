@@ -138,6 +138,40 @@ TEST_F(TrainerTest, RejectsACheckpointOfAnotherTrial) {
   }
 }
 
+// The sweep runner tags checkpoints with its trial's settings: a checkpoint is resumed only under the tag
+// it was saved with (a trial of the same seed and shapes but, say, another learning rate is another trial).
+TEST_F(TrainerTest, ResumesACheckpointOnlyUnderItsSettingsTag) {
+  const auto path = dir_ / "tagged.ckpt";
+  {
+    Trainer t(config(2), *data_);
+    t.train_epoch();
+    t.save_checkpoint(path, "settings-a");
+  }
+  Trainer other(config(2), *data_);
+  try {
+    other.load_checkpoint(path, "settings-b");
+    ADD_FAILURE() << "a checkpoint saved under another tag was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint of other settings (saved under settings-a"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(other.load_checkpoint(path), InputError);  // untagged
+  Trainer same(config(2), *data_);
+  same.load_checkpoint(path, "settings-a");
+  EXPECT_EQ(same.epoch(), 1);
+  // Format 2 (no tag) is named as an older format.
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.write("ADVXCKT2", 8);
+  }
+  try {
+    same.load_checkpoint(path, "settings-a");
+    ADD_FAILURE() << "a format-2 checkpoint was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("older advx (format 2)"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(TrainerTest, DivergenceIsAStatusNotACrash) {
   auto c = config(3);
   c.train.lr = 1e9;

@@ -5,6 +5,7 @@
 // (TrialConfig, Dataset) and its seed.
 
 #include <filesystem>
+#include <string_view>
 #include <memory>
 
 #include "advx/data/dataset.h"
@@ -43,10 +44,13 @@ class Trainer {
   TrialResult finish();
 
   /// Everything needed to continue bit-identically: parameters, both optimisers, the scheduler, RNG
-  /// streams, epoch, best snapshot and curves. Written to a temporary file and renamed.
-  void save_checkpoint(const std::filesystem::path& path) const;
-  /// Restores a checkpoint written by save_checkpoint for the same config and data (checked).
-  void load_checkpoint(const std::filesystem::path& path);
+  /// streams, epoch, best snapshot and curves. Written to a temporary file and renamed. `settings_tag`
+  /// is the caller's name for every setting of this trial (the sweep runner passes a hash of them); it is
+  /// stored so that a checkpoint is resumed only under the settings it was trained with.
+  void save_checkpoint(const std::filesystem::path& path, std::string_view settings_tag = {}) const;
+  /// Restores a checkpoint written by save_checkpoint. InputError when it is not one, is truncated, was
+  /// saved under another settings_tag, or does not fit this trial (seed, item count, tensor shapes).
+  void load_checkpoint(const std::filesystem::path& path, std::string_view settings_tag = {});
 
  private:
   struct Impl;
