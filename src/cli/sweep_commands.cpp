@@ -184,8 +184,8 @@ int run_plan_command(const std::string& path, const std::vector<std::string>& se
     std::cout << j.dump(2) << '\n';
     return 0;
   }
-  fmt::print("{:>5}  {:<16}  {:>25}  {}\n", "trial", "id", "seed", "settings");
-  for (const auto& t : plan.trials) fmt::print("{:>5}  {}  seed {:>20}  {}\n", t.index, t.id, t.seed, t.label());
+  fmt::print("{:>5}  {:<16}  {:>20}  {}\n", "trial", "id", "seed", "settings");
+  for (const auto& t : plan.trials) fmt::print("{:>5}  {:<16}  {:>20}  {}\n", t.index, t.id, t.seed, t.label());
   fmt::print("sweep {} (identity {}): {} trials = {} grid points × {} replicate{}\n", plan.name, plan.identity,
              plan.trials.size(), sweep.grid_points(), plan.replicates, plan.replicates == 1 ? "" : "s");
   if (users > 0)
