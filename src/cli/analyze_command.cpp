@@ -75,11 +75,16 @@ int run_analyze_command(const AnalyzeArgs& args) {
   std::ostream& note = format == ReportFormat::kText ? std::cout : std::cerr;
   // A run with a smaller grid that resumed into this file leaves the earlier run's rows in it; they are
   // analysed with the rest, and the reader should know.
+  // Likewise a sweep that has not finished (stopped, still running, or a shard's file).
   if (const auto rows = static_cast<std::int64_t>(store.rows()), planned = store.header().planned_trials;
       planned > 0 && rows > planned)
     note << fmt::format("note: {} holds {} trials; its last run planned {}, the others come from grid points that "
                         "run did not have (advx results {} describes the file)\n",
                         args.file, rows, planned, args.file);
+  else if (planned > 0 && rows < planned)
+    note << fmt::format("note: {} holds {} of the {} trials its last run planned; this analysis covers those "
+                        "(rerun the sweep to complete it)\n",
+                        args.file, rows, planned);
   if (args.write) {
     write_analysis(analysis, args.file);
     lock = WriterLock();  // released before the plot script runs

@@ -224,6 +224,8 @@ sleep 0.3
 kill -USR1 $mpirun_pid
 wait $mpirun_pid
 check "SIGUSR1 leaves checkpoints" test -n "$(ls u.h5.ckpt 2>/dev/null)"
+check "analyze on the stopped sweep says it covers only part of it" \
+  eval '"$advx" analyze u.h5 | grep -qE "^note: u.h5 holds [1-8] of the $planned trials its last run planned"'
 # A trial handed out as the signal came has no epoch to keep: no checkpoint at epoch 0.
 check "no trial is checkpointed at epoch 0" bash -c "! grep -qE 'checkpointed trial [0-9a-f]+ at epoch 0$' usr1.txt"
 mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1-rerun.txt 2>&1
