@@ -31,6 +31,17 @@ struct SlurmArgs {
   bool submit = false;
 };
 
+// sbatch's --time forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S. Seconds, or -1 when the text is none of them.
+long slurm_time_seconds(const std::string& text) {
+  std::smatch m;
+  const auto n = [&](int i) { return m[i].matched ? std::stol(m[i].str()) : 0L; };
+  if (std::regex_match(text, m, std::regex(R"((\d+)-(\d+)(?::(\d+)(?::(\d+))?)?)")))
+    return n(1) * 86400 + n(2) * 3600 + n(3) * 60 + n(4);
+  if (std::regex_match(text, m, std::regex(R"((\d+):(\d+):(\d+))"))) return n(1) * 3600 + n(2) * 60 + n(3);
+  if (std::regex_match(text, m, std::regex(R"((\d+)(?::(\d+))?)"))) return n(1) * 60 + n(2);
+  return -1;
+}
+
 std::string replace_all(std::string text, const std::string& key, const std::string& value) {
   for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
     text.replace(at, key.size(), value);
@@ -43,11 +54,10 @@ int run_slurm_command(const SlurmArgs& a) {
   // The overrides as shell words for the script: ' --set 'k=v'' each, single quotes escaped.
   std::string sets;
   for (const auto& s : a.sets) sets += " --set '" + replace_all(s, "'", "'\\''") + "'";
-  std::smatch hms;
-  if (!std::regex_match(a.time, hms, std::regex(R"((?:(\d{1,5})-)?(\d{1,2}):(\d{2}):(\d{2}))")))
-    throw InputError(fmt::format("--time: expected HH:MM:SS or D-HH:MM:SS, got '{}'", a.time));
-  const long limit_s = (hms[1].matched ? std::stol(hms[1].str()) * 86400 : 0) + std::stol(hms[2].str()) * 3600 +
-                       std::stol(hms[3].str()) * 60 + std::stol(hms[4].str());
+  const long limit_s = a.time.size() <= 16 ? slurm_time_seconds(a.time) : -1;
+  if (limit_s <= 0)
+    throw InputError(fmt::format("--time: expected a positive time limit as sbatch takes it (MINUTES, MINUTES:SECONDS, "
+                                 "HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS), got '{}'", a.time));
   if (limit_s <= a.warn_seconds)
     throw InputError(fmt::format("--warn-seconds {} must be shorter than the time limit --time {} ({} s)",
                                  a.warn_seconds, a.time, limit_s));
@@ -62,7 +72,21 @@ int run_slurm_command(const SlurmArgs& a) {
   if (text.empty()) throw std::runtime_error("this advx was built without the slurm/ templates");
 
   const fs::path workdir = fs::current_path();
-  const fs::path out = fs::absolute(a.out);
+  const fs::path out = fs::absolute(a.out).lexically_normal();
+  // The job starts in this directory: a data set that is not here is worth a word now rather than a
+  // failed job after the queue (it may exist only on the compute nodes, so this is a warning).
+  {
+    std::vector<std::string> paths;
+    for (const auto& axis : sweep.grid())
+      if (axis.key == "data.path") paths = axis.values;
+    if (paths.empty()) paths.push_back(sweep.base().data.path);
+    std::error_code ec;
+    for (const auto& p : paths)
+      if (!sweep.base().data.synthetic && !fs::exists(p, ec))
+        std::cerr << fmt::format("advx: warning: data.path {} does not exist (relative to {}), where the job will "
+                                 "start; it fails at once unless the compute nodes have it\n",
+                                 p, workdir.string());
+  }
   const fs::path log_dir = out.parent_path() / "logs";
   const std::string job = "advx-" + sweep.name();
   std::string script = text;
@@ -74,7 +98,7 @@ int run_slurm_command(const SlurmArgs& a) {
       {"@PARTITION_LINE@", a.partition.empty() ? "" : "#SBATCH --partition=" + a.partition},
       {"@WORKDIR@", workdir.string()},
       {"@ADVX@", fs::read_symlink("/proc/self/exe").string()},
-      {"@SWEEP@", fs::absolute(a.sweep).string()},
+      {"@SWEEP@", fs::absolute(a.sweep).lexically_normal().string()},
       {"@OUT@", out.string()},
       {"@LOG_DIR@", log_dir.string()},
       {"@WARN_SECONDS@", std::to_string(a.warn_seconds)},
@@ -89,6 +113,7 @@ int run_slurm_command(const SlurmArgs& a) {
 
   fs::create_directories(log_dir);
   const fs::path path = workdir / (a.array > 0 ? job + "-array.sbatch" : job + ".sbatch");
+  if (std::error_code ec; fs::exists(path, ec)) std::cerr << fmt::format("advx: replacing {}\n", path.string());
   {
     std::ofstream f(path);
     f << script;
@@ -110,7 +135,9 @@ void add_slurm_command(CLI::App& app, Command& selected) {
   cmd->add_option("--out", a->out, "Result file (HDF5) the job writes")->required();
   cmd->add_option("--ranks", a->ranks, "MPI ranks (tasks) of the job")->check(in_range(1, 100000))->capture_default_str();
   cmd->add_option("--threads", a->threads, "Threads (CPUs) per rank")->check(in_range(1, 1024))->capture_default_str();
-  cmd->add_option("--time", a->time, "Time limit per job (HH:MM:SS or D-HH:MM:SS); the job requeues itself when it hits it")
+  cmd->add_option("--time", a->time,
+                  "Time limit per job, as sbatch takes it (MINUTES, HH:MM:SS, D-HH:MM:SS, …); the job requeues itself "
+                  "when it hits it")
       ->capture_default_str();
   cmd->add_option("--partition", a->partition, "SLURM partition");
   cmd->add_option("--set", a->sets, "Override a sweep setting in the job, key=value (repeatable; as for advx sweep)");

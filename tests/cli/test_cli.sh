@@ -139,8 +139,18 @@ expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/de
 
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
-expect 2 'advx: error: --time: expected HH:MM:SS' -- slurm --time 1:2
+expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
 one_line_error
+expect 2 "advx: error: --time: expected a positive time limit" -- slurm --time 0
+# sbatch's forms: minutes, D-HH; the limit is checked against the warning in seconds.
+expect 0 'advx-.*\.sbatch' -- slurm --time 30
+grep -q -- '^#SBATCH --time=30$' "$tmp"/advx-*.sbatch || { echo "FAIL: --time 30 (minutes) not passed to sbatch"; failures=$((failures + 1)); }
+expect 2 'advx: error: --warn-seconds 120 must be shorter than the time limit --time 1:2 .62 s.' -- slurm --time 1:2
+expect 0 'advx-.*\.sbatch' -- slurm --time 1-0
+expect 0 'replacing .*advx-.*\.sbatch' -- slurm --time 1-0
+# A data set that is not where the job starts is a warning (the compute nodes may have it), not an error.
+expect 0 "advx: warning: data.path $tmp/nowhere does not exist" -- \
+  bash -c "cd '$tmp' && '$advx' slurm '$sweeps/ml100k-gender-age.yaml' --out '$tmp/r.h5' --set data.path='$tmp/nowhere'"
 expect 2 'advx: error: --warn-seconds 120 must be shorter than the time limit' -- slurm --time 00:01:00
 one_line_error
 expect 0 'advx: warning: .*at least 120 s' -- slurm --time 00:01:00 --warn-seconds 30
