@@ -320,7 +320,17 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       for (const auto& t : plan.trials) {
         if (t.index % options.shard_count != options.shard_index) continue;
         const auto config = trial_config(sweep, t);
-        const Dataset& data = cache.get(config);
+        const Dataset* loaded = nullptr;
+        try {
+          loaded = &cache.get(config);
+        } catch (const InputError& e) {
+          // Named by the sweep file and the key; by the trial too when the data settings are on the grid.
+          const bool data_on_grid = std::any_of(sweep.grid().begin(), sweep.grid().end(),
+                                                [](const GridAxis& a) { return a.key.starts_with("data."); });
+          throw InputError(fmt::format("{}: {}data: {}", sweep.path(),
+                                       data_on_grid ? fmt::format("trial {} ({}): ", t.id, t.label()) : "", e.what()));
+        }
+        const Dataset& data = *loaded;
         auto key = settings_key(config, {"data.", "split.", "attributes."});
         for (const auto& adv : config.model.adversaries) key += "adversary " + adv.attribute + "\n";
         if (!checked.insert(key).second) continue;

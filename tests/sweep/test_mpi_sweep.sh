@@ -94,7 +94,8 @@ check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
 cp -r data broken-data && echo "garbage" >broken-data/users600-items300-seed3/users.dat  # the stamp matches
 mpirun -np 2 "$advx" sweep fast.yaml --out nodata.h5 --set data.path="$tmp/broken-data" >nodata.txt 2>&1
 check "unloadable data exits 2" test $? -eq 2
-check "the error names the data file" grep -q "broken-data/users600-items300-seed3/users.dat" nodata.txt
+check "the error names the sweep file and the data file" \
+  grep -q "fast.yaml: data: .*broken-data/users600-items300-seed3/users.dat" nodata.txt
 check "no result file for unloadable data" test ! -e nodata.h5
 # So do settings the data contradicts (checked for every trial before the file exists).
 mpirun -np 2 "$advx" sweep fast.yaml --out badattr.h5 --set 'attributes.gender.class_weights={F: 0.7, m: 0.3}' >badattr.txt 2>&1
