@@ -285,6 +285,34 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   }
   for (auto& row : a.table)
     if (row.model.empty()) row.model = a.model_name(row.point);
+
+  // An attacker that learned nothing on the unprotected model makes its removal scores meaningless.
+  for (const auto& row : a.table) {
+    if (row.model != "MultVAE") continue;
+    const auto& metrics = a.points[row.point].metrics;
+    const auto mean = [&](const std::string& name) {
+      const auto it = metrics.find(name);
+      return it == metrics.end() ? std::nan("") : it->second.mean;
+    };
+    for (const auto& [name, stat] : metrics) {
+      const auto attr = attack_attribute(name);
+      if (attr.empty()) continue;
+      const auto prefix = "attack." + attr + ".";
+      if (name == prefix + "bacc" && stat.mean <= mean(prefix + "chance") + 0.01)
+        a.warnings.push_back(fmt::format(
+            "the {} attacker on MultVAE (every λ = 0) scores BAcc {:.4f}, no better than chance ({:g}): it learned "
+            "nothing, so its scores cannot show removal; train the attackers longer (attackers.epochs) or check "
+            "the attribute",
+            attr, stat.mean, mean(prefix + "chance")));
+      if (name == prefix + "mae" && stat.mean >= mean(prefix + "mae_constant"))
+        a.warnings.push_back(fmt::format(
+            "the {} attacker on MultVAE (every λ = 0) has MAE {:.4g}, no lower than always predicting the training "
+            "median ({:.4g}): it learned nothing, so its scores cannot show removal; train the attackers longer "
+            "(attackers.epochs) or choose another target (attributes.{}.target)",
+            attr, stat.mean, mean(prefix + "mae_constant"), attr));
+    }
+    break;
+  }
   return a;
 }
 

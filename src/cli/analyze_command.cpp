@@ -75,6 +75,7 @@ int run_analyze_command(const AnalyzeArgs& args) {
   std::ostream& note = format == ReportFormat::kText ? std::cout : std::cerr;
   // A run with a smaller grid that resumed into this file leaves the earlier run's rows in it; they are
   // analysed with the rest, and the reader should know.
+  for (const auto& w : analysis.warnings) note << "warning: " << w << "\n";
   // Likewise a sweep that has not finished (stopped, still running, or a shard's file).
   if (const auto rows = static_cast<std::int64_t>(store.rows()), planned = store.header().planned_trials;
       planned > 0 && rows > planned)

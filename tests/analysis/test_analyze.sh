@@ -140,6 +140,30 @@ bad() {  # bad "what" "expected text" advx-args...
   check "$what: one line" test "$(wc -l <err.txt)" -eq 1
   check "$what: message names '$expected' ($(cat err.txt))" grep -qF -- "$expected" err.txt
 }
+# An attacker that learned nothing on MultVAE (all λ = 0) makes removal unreadable: analyze warns. Copies of
+# r.h5 whose MultVAE rows say so (BAcc at chance, MAE above the median predictor's), and say the opposite.
+"$py" - <<'PY'
+import shutil, h5py
+for name, bacc, mae_above in (("blind.h5", 0.5, 1.0), ("seeing.h5", 0.8, -1.0)):
+    shutil.copy("r.h5", name)
+    with h5py.File(name, "r+") as f:
+        t = f["trials"]
+        base = (t["adversaries.gender.lambda"][()] == 0) & (t["adversaries.age.lambda"][()] == 0)
+        b = t["last.attack.gender.bacc"][()]; b[base] = bacc; t["last.attack.gender.bacc"][...] = b
+        m = t["last.attack.age.mae"][()]; c = t["last.attack.age.mae_constant"][()]
+        m[base] = c[base] + mae_above; t["last.attack.age.mae"][...] = m
+PY
+"$advx" analyze blind.h5 >blind.txt 2>&1
+check "analyze warns of a gender attacker at chance on MultVAE" \
+  grep -q "^warning: the gender attacker on MultVAE (every λ = 0) scores BAcc 0.5000, no better than chance" blind.txt
+check "and of an age attacker no better than the median" \
+  grep -q "^warning: the age attacker on MultVAE (every λ = 0) has MAE .*, no lower than always predicting" blind.txt
+"$advx" analyze blind.h5 --format csv >blind.csv 2>blind.err
+check "in CSV the warnings go to stderr" test "$(grep -c '^warning:' blind.err)" -eq 2
+check "and not into the CSV" bash -c "! grep -q warning blind.csv"
+"$advx" analyze seeing.h5 >seeing.txt 2>&1
+check "no warning when the attackers beat their trivial predictors" bash -c "grep -q 'First front' seeing.txt && ! grep -q '^warning:' seeing.txt"
+
 echo "not hdf5" >text.h5
 "$py" -c "import h5py; h5py.File('other.h5','w').create_dataset('x', data=[1, 2])"
 head -c $(($(stat -c %s r.h5) / 2)) r.h5 >truncated.h5

@@ -79,6 +79,11 @@ struct Analysis {
   std::size_t knee = 0;                     ///< index into points
   std::vector<TableRow> table;
   std::size_t trials_recorded = 0, trials_used = 0, trials_failed = 0, trials_missing = 0;
+  /// Reasons to distrust the removal picks: an attacker that on the unprotected model (the MultVAE point,
+  /// every λ = 0) does no better than a trivial predictor — BAcc within 0.01 of chance, or an MAE no
+  /// lower than always predicting the training median — learned nothing, and then every configuration
+  /// looks like successful removal. One sentence each.
+  std::vector<std::string> warnings;
 
   /// The model name of a point from its λ values (see the header comment).
   [[nodiscard]] std::string model_name(std::size_t point) const;
