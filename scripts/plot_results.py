@@ -30,6 +30,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
 def read_trials(f):
@@ -276,11 +277,19 @@ def main():
         fig, ax = plt.subplots(figsize=(6.4, 4.8))
         chosen = []
         if table:
+            # One line per configuration: a point with several roles (MultVAE as baseline and as a pick) is
+            # drawn once, its roles joined in the label.
+            by_point = {}
             for t in table:
-                label = (t["role"] if t["role"] != "baseline" else "") + (" " if t["role"] != "baseline" else "") + t["model"]
+                tids = tuple([t["trial_id"]] if "trial_id" in t else t["trials"])
+                entry = by_point.setdefault(tids, {"roles": [], "t": t})
+                if t["role"] != "baseline":
+                    entry["roles"].append(t["role"])
+            for tids, entry in by_point.items():
+                t = entry["t"]
+                label = ", ".join(entry["roles"]) + (" " if entry["roles"] else "") + t["model"]
                 label += " (" + ", ".join(f"{short(k)}={v:g}" if isinstance(v, float) else f"{short(k)}={v}"
                                           for k, v in t["config"].items()) + ")"
-                tids = [t["trial_id"]] if "trial_id" in t else t["trials"]
                 chosen.append((label, [ids.index(x) for x in tids]))
         else:
             for values, rs in groups.items():
@@ -292,6 +301,7 @@ def main():
                 y = y[np.isfinite(y)]
                 ax.plot(np.arange(1, y.size + 1), y, color=cmap(n % 10), lw=1, alpha=0.8, label=label if m == 0 else None)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("validation NDCG@10")
         ax.set_title("validation curves (one line per replicate)", fontsize=9)
         ax.legend(fontsize=6)
