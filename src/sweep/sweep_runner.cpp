@@ -346,9 +346,12 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         std::string change;
         try {
           stored = ResultStore::read_header(options.out);
-          if (stored->sweep_identity != plan.identity) change = identity_change(*stored, sweep);
+        } catch (const InputError& e) {
+          // A file this run cannot read (damaged, not an advx file): the way out is --new.
+          throw InputError(fmt::format("{}; pass --new to move it aside and start a new file", e.what()));
         } catch (const std::exception&) {  // open_for_sweep below says what is wrong with the file
         }
+        if (stored && stored->sweep_identity != plan.identity) change = identity_change(*stored, sweep);
         if (!change.empty())
           throw InputError(fmt::format("{}: holds results of another sweep{}. Pass --new to move the old file aside, "
                                        "or choose another --out", options.out.string(), change));

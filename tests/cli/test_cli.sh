@@ -137,6 +137,14 @@ expect 0 'estimated cost: 8.6 GFLOP in all, .* under a core-second' -- \
 expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
 expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
 
+# A result file advx cannot read is refused with --new as the way out (nothing is trained or written).
+echo "garbage" >"$tmp/garbage.h5"
+expect 2 "advx: error: $tmp/garbage.h5: not an HDF5 file \(or truncated\); pass --new to move it aside" -- \
+  "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/garbage.h5" --set data.path="$tmp/gdata" --set data.users=100 --set data.items=60
+one_line_error
+checks=$((checks + 1))
+[[ $(cat "$tmp/garbage.h5") == garbage ]] || { echo "FAIL: the unreadable result file was changed"; failures=$((failures + 1)); }
+
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
 expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
