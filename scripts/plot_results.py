@@ -12,7 +12,8 @@ Writes, as PNG and SVG:
   ndcg_vs_<attr>_<bacc|mae>   test NDCG@10 against each attacker's score, mean ± std over replicates
                               (error bars), the first Pareto front (all objectives) highlighted
   heatmap_<metric>            λ of the first two adversaries × each other, mean per cell, per metric
-  val_curves                  validation NDCG@10 per epoch (/curves/val_select) of the table's picks
+  val_curves                  the validation selection metric (train.select, NDCG@10 by default) per epoch
+                              (/curves/val_select) of the table's picks
 and plot_data.json: the plotted numbers (for tests and for re-plotting elsewhere).
 
 Needs python3-h5py and python3-matplotlib (Debian); uses the Agg backend, no display.
@@ -302,7 +303,9 @@ def main():
                 ax.plot(np.arange(1, y.size + 1), y, color=cmap(n % 10), lw=1, alpha=0.8, label=label if m == 0 else None)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel("validation NDCG@10")
+        # The curve is the selection metric (train.select), named in the checkpoint columns: best.val.<metric>.
+        select = next((m.group(1) for c in trials for m in [re.match(r"^(?:best|last)\.val\.(.+)$", c)] if m), "NDCG@10")
+        ax.set_ylabel(f"validation {select}")
         ax.set_title("validation curves (one line per replicate)", fontsize=9)
         ax.legend(fontsize=6)
         ax.grid(alpha=0.3)
