@@ -324,7 +324,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         try {
           loaded = &cache.get(config);
         } catch (const InputError& e) {
-          // Named by the sweep file and the key; by the trial too when the data settings are on the grid.
+          // Named by the sweep file, and by the trial too when data settings are on the grid.
           const bool data_on_grid = std::any_of(sweep.grid().begin(), sweep.grid().end(),
                                                 [](const GridAxis& a) { return a.key.starts_with("data."); });
           throw InputError(fmt::format("{}: {}data: {}", sweep.path(),
