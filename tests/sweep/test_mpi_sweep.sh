@@ -54,6 +54,12 @@ done
 check "every trial recorded" test "$(trial_count r1.h5)" -eq $planned
 check "np 1 and np 2 give identical rows" cmp -s <(rows r1.h5) <(rows r2.h5)
 check "np 1 and np 5 give identical rows" cmp -s <(rows r1.h5) <(rows r5.h5)
+# Every trial's seed in the CSV is the one advx plan prints (unsigned, whatever its size).
+"$advx" plan fast.yaml | awk 'NR > 1 && NF >= 3 && $2 ~ /^[0-9a-f]+$/ {print $2 "," $3}' | sort >plan-seeds.txt
+"$advx" results r1.h5 --csv | awk -F, -v col="$(("$(head -1 <("$advx" results r1.h5 --csv) | tr , '\n' | grep -nx seed | cut -d: -f1)"))" \
+  'NR > 1 {print $1 "," $col}' | sort -u >csv-seeds.txt
+check "results --csv gives each trial the seed advx plan prints ($(wc -l <plan-seeds.txt) trials)" \
+  bash -c "test -s plan-seeds.txt && cmp -s plan-seeds.txt csv-seeds.txt"
 check "progress lines name done/total and ETA" grep -q "\[9/9\].*ETA" log2.txt
 
 # 2. Rerun: nothing new.
