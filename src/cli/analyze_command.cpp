@@ -73,10 +73,9 @@ int run_analyze_command(const AnalyzeArgs& args) {
   std::cout << render_report(analysis, format) << std::flush;
   // Notes go to stderr in the machine formats so stdout stays parseable.
   std::ostream& note = format == ReportFormat::kText ? std::cout : std::cerr;
-  // A run with a smaller grid that resumed into this file leaves the earlier run's rows in it; they are
-  // analysed with the rest, and the reader should know.
   for (const auto& w : analysis.warnings) note << "warning: " << w << "\n";
-  // Likewise a sweep that has not finished (stopped, still running, or a shard's file).
+  // Rows beyond the plan: a run with a smaller grid resumed into this file and left the earlier run's rows,
+  // which are analysed with the rest. Rows short of it: the sweep has not finished (stopped or running).
   if (const auto rows = static_cast<std::int64_t>(store.rows()), planned = store.header().planned_trials;
       planned > 0 && rows > planned)
     note << fmt::format("note: {} holds {} trials; its last run planned {}, the others come from grid points that "
