@@ -161,8 +161,11 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   }
 
   // Every numeric metric of the checkpoint, summarised per point (the table and the plots read them).
+  // By name, as the objectives (objectives.cpp): the table's columns must not depend on the file's order.
   std::vector<std::string> metrics;
-  for (const auto& c : store.column_names())
+  auto columns = store.column_names();
+  std::sort(columns.begin(), columns.end());
+  for (const auto& c : columns)
     if (c.rfind(prefix, 0) == 0 && store.column(c).kind == Column::Kind::kFloat) metrics.push_back(c.substr(prefix.size()));
   for (const char* m : {"test.ndcg@10", "test.recall@10"})
     if (std::find(metrics.begin(), metrics.end(), m) != metrics.end()) a.paper_metrics.push_back(m);

@@ -116,6 +116,17 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
   if (n > 0) check(H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + name);
 }
 
+/// A group listing its entries and attributes in creation order (as the store's groups do, and with the
+/// same properties: src/store/hdf5_util.cpp says why attributes are tracked but not indexed), so that h5py
+/// shows the points' columns and the attributes in the order written: config keys first, not by name.
+H5Id create_group(hid_t parent, const std::string& name) {
+  H5Id gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create group properties");
+  check(H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "track the link order of " + name);
+  check(H5Pset_attr_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED), "track the attribute order of " + name);
+  return H5Id(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, "create group " + name);
+}
+
 std::string now_iso() {
   const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -136,7 +147,7 @@ void write_analysis(const Analysis& a, const std::filesystem::path& path) {
   const htri_t exists = H5Lexists(file.get(), "analysis", H5P_DEFAULT);
   check(exists, "look up /analysis");
   if (exists > 0) check(H5Ldelete(file.get(), "analysis", H5P_DEFAULT), "delete the old /analysis");
-  H5Id group(H5Gcreate2(file.get(), "analysis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /analysis");
+  H5Id group = create_group(file.get(), "analysis");
   const hid_t g = group.get();
 
   write_string_attr(g, "format", "advx-analysis");
@@ -156,7 +167,7 @@ void write_analysis(const Analysis& a, const std::filesystem::path& path) {
   write_string_attr(g, "created", now_iso());
 
   {
-    H5Id points(H5Gcreate2(g, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /analysis/points");
+    H5Id points = create_group(g, "points");
     for (std::size_t k = 0; k < a.config_keys.size(); ++k) {
       std::vector<std::string> col;
       for (const auto& p : a.points) col.push_back(p.config[k]);

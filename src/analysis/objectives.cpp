@@ -1,5 +1,6 @@
 #include "advx/analysis/objectives.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -109,7 +110,11 @@ std::vector<Objective> default_objectives(const ResultStore& store, const std::s
                                  store.path().string(), ndcg, checkpoint, metric_list(store, checkpoint)));
   std::vector<Objective> out{{"test.ndcg@10", Sense::kMax, 0.5}}, continuous;
   const auto attack = prefix + "attack.";
-  for (const auto& c : store.column_names()) {
+  // By name, not in the file's column order (the order trials first reported them): --reference gives one
+  // value per objective by position, so the objectives' order must not depend on which trial came first.
+  auto columns = store.column_names();
+  std::sort(columns.begin(), columns.end());
+  for (const auto& c : columns) {
     if (c.rfind(attack, 0) != 0) continue;
     const auto metric = c.substr(prefix.size());
     const auto ends_with = [&](std::string_view suffix) {

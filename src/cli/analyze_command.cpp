@@ -1,6 +1,7 @@
 // `advx analyze`: Pareto analysis of a result file (src/analysis), printed as a table, CSV, JSON or
 // Markdown; optionally stored back into the file (/analysis) and drawn by scripts/plot_results.py.
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "advx/store/result_store.h"
 #include "advx/store/writer_lock.h"
 #include "commands.h"
+#include "plan_coverage.h"
 
 namespace advx::cli {
 
@@ -74,17 +76,26 @@ int run_analyze_command(const AnalyzeArgs& args) {
   // Notes go to stderr in the machine formats so stdout stays parseable.
   std::ostream& note = format == ReportFormat::kText ? std::cout : std::cerr;
   for (const auto& w : analysis.warnings) note << "warning: " << w << "\n";
-  // Rows beyond the plan: a run with a smaller grid resumed into this file and left the earlier run's rows,
-  // which are analysed with the rest. Rows short of it: the sweep has not finished (stopped or running).
-  if (const auto rows = static_cast<std::int64_t>(store.rows()), planned = store.header().planned_trials;
-      planned > 0 && rows > planned)
+  // Rows the last run did not plan: a run with a smaller grid resumed into this file and left the earlier
+  // run's rows, which are analysed with the rest. Planned trials without a row: the sweep has not finished
+  // (stopped or running). Both by trial id when the plan can be rebuilt — a stopped run of another grid
+  // can hold as many rows as it planned, none of them planned ones — else by count.
+  const auto cover = plan_coverage(store);
+  const std::int64_t rows = cover.rows, planned = cover.planned, unplanned = cover.unplanned,
+                     missing = cover.missing();
+  if (unplanned > 0 && missing == 0)
     note << fmt::format("note: {} holds {} trials; its last run planned {}, the others come from grid points that "
                         "run did not have (advx results {} describes the file)\n",
                         args.file, rows, planned, args.file);
-  else if (planned > 0 && rows < planned)
-    note << fmt::format("note: {} holds {} of the {} trials its last run planned; this analysis covers those "
+  else if (unplanned > 0)
+    note << fmt::format("note: {} holds {} trials; its last run planned {}, {} of the {} come from grid points that "
+                        "run did not have\n",
+                        args.file, rows, planned, unplanned, rows);
+  if (missing > 0)
+    note << fmt::format("note: {} holds {} of the {} trials its last run planned; this analysis covers those{} "
                         "(rerun the sweep to complete it)\n",
-                        args.file, rows, planned);
+                        args.file, planned - missing, planned,
+                        unplanned > 0 ? fmt::format(" and the {} from other grid points", unplanned) : "");
   if (args.write) {
     write_analysis(analysis, args.file);
     lock = WriterLock();  // released before the plot script runs

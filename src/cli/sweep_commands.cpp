@@ -26,6 +26,7 @@
 #include "advx/sweep/sweep_runner.h"
 #include "advx/train/trainer.h"
 #include "commands.h"
+#include "plan_coverage.h"
 #include "validators.h"
 
 namespace advx::cli {
@@ -219,13 +220,16 @@ int run_results_command(const std::string& path, bool csv) {
     std::int64_t ok = 0, diverged = 0, failed = 0;
     if (store.rows() > 0)
       for (const auto& s : store.column("status").s) (s == "ok" ? ok : s == "diverged" ? diverged : failed)++;
-    const auto rows = static_cast<std::int64_t>(store.rows());
-    // More rows than planned: a run with a smaller grid resumed into the file; its rows stay and count.
-    const auto recorded = rows <= h.planned_trials
-                              ? fmt::format("{} of {} trials recorded", rows, h.planned_trials)
-                              : fmt::format("{} trials recorded ({} planned by the last run, the others from grid points "
-                                            "it did not have)",
-                                            rows, h.planned_trials);
+    // Rows the last run did not plan: a run with another or smaller grid resumed into the file; its rows
+    // stay and count (plan_coverage compares trial ids when it can rebuild the plan).
+    const auto cover = plan_coverage(store);
+    const auto recorded =
+        cover.unplanned == 0 ? fmt::format("{} of {} trials recorded", cover.held, cover.planned)
+        : cover.missing() == 0
+            ? fmt::format("{} trials recorded ({} planned by the last run, the others from grid points it did not have)",
+                          cover.rows, cover.planned)
+            : fmt::format("{} trials recorded ({} of the {} planned by the last run, {} from grid points it did not have)",
+                          cover.rows, cover.held, cover.planned, cover.unplanned);
     fmt::print("{}: sweep {} ({}), {}: {} ok, {} diverged, {} failed\n", path, h.sweep_name, h.sweep_identity, recorded,
                ok, diverged, failed);
     fmt::print("advx {} (commit {}), hosts {}, created {}\n", store.attribute("advx_version"), store.attribute("git_commit"),

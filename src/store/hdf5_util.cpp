@@ -13,6 +13,16 @@ Handle string_type() {
   return {t, H5Tclose};
 }
 
+/// Makes a group (or file) creation list keep the creation order of links and attributes. Links: tracked
+/// and indexed (list() and h5py read it). Attributes: tracked only, which is enough for h5py to list them
+/// in that order; with the index, HDF5 1.10 fails to overwrite an attribute a second time once there are
+/// more than 8 (h5py: "Unable to delete attribute (record is not in B-tree)"), and loses it.
+void track_creation_order(hid_t props, const std::string& what) {
+  check(H5Pset_link_creation_order(props, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+        "track the link order of " + what, 0);
+  check(H5Pset_attr_creation_order(props, H5P_CRT_ORDER_TRACKED), "track the attribute order of " + what, 0);
+}
+
 Handle dataspace_1d(hsize_t n) { return {check(H5Screate_simple(1, &n, nullptr), "create dataspace"), H5Sclose}; }
 
 Handle chunked_props(hsize_t n) {
@@ -56,7 +66,9 @@ herr_t check(herr_t status, const std::string& what, int) {
 }
 
 Handle create_file(const std::string& path) {
-  return {check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create " + path), H5Fclose};
+  Handle fcpl(check(H5Pcreate(H5P_FILE_CREATE), "create file properties"), H5Pclose);
+  track_creation_order(fcpl.get(), path);
+  return {check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), "create " + path), H5Fclose};
 }
 
 Handle open_file_readonly(const std::string& path) {
@@ -65,7 +77,10 @@ Handle open_file_readonly(const std::string& path) {
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
-  return {check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name), H5Gclose};
+  Handle gcpl(check(H5Pcreate(H5P_GROUP_CREATE), "create group properties"), H5Pclose);
+  track_creation_order(gcpl.get(), "group " + name);
+  return {check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), "create group " + name),
+          H5Gclose};
 }
 
 Handle open_group(hid_t parent, const std::string& name) {
@@ -175,14 +190,25 @@ void write_matrix(hid_t parent, const std::string& name, const std::vector<doubl
     check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write dataset " + name, 0);
 }
 
+bool lists_in_creation_order(hid_t group) {
+  Handle gcpl(check(H5Gget_create_plist(group), "get group properties"), H5Pclose);
+  unsigned flags = 0;
+  check(H5Pget_link_creation_order(gcpl.get(), &flags), "get the link order of a group", 0);
+  return (flags & H5P_CRT_ORDER_INDEXED) != 0;
+}
+
 std::vector<std::string> list(hid_t group) {
   H5G_info_t gi;
   check(H5Gget_info(group, &gi), "list group", 0);
+  const auto index = lists_in_creation_order(group) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
   std::vector<std::string> names;
   for (hsize_t k = 0; k < gi.nlinks; ++k) {
-    const auto len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
+    const auto len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
+    check(static_cast<hid_t>(len), "list group");
     std::string name(static_cast<std::size_t>(len), '\0');
-    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, k, name.data(), static_cast<std::size_t>(len) + 1, H5P_DEFAULT);
+    check(static_cast<hid_t>(H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, k, name.data(),
+                                                 static_cast<std::size_t>(len) + 1, H5P_DEFAULT)),
+          "list group");
     names.push_back(name);
   }
   return names;

@@ -49,9 +49,13 @@ void quiet_errors();
 hid_t check(hid_t id, const std::string& what);
 herr_t check(herr_t status, const std::string& what, int);
 
+/// Creates `path` (truncating it). The root group lists its links and attributes in creation order, as
+/// create_group's groups do.
 Handle create_file(const std::string& path);
 /// Returns an invalid handle when the file cannot be opened as HDF5.
 Handle open_file_readonly(const std::string& path);
+/// A group that keeps the creation order of its links and attributes, so that readers which honour it
+/// (h5py, H5_INDEX_CRT_ORDER) list columns in the order advx writes them, not by name.
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
 bool has_link(hid_t parent, const std::string& name);
@@ -68,7 +72,10 @@ void write_ints(hid_t parent, const std::string& name, const std::vector<std::in
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& v);
 void write_matrix(hid_t parent, const std::string& name, const std::vector<double>& v, hsize_t rows, hsize_t cols);
 
-/// Names of the links in a group, in creation/name order.
+/// True when the group indexes the creation order of its links (false for files of earlier advx builds,
+/// which list by name only).
+bool lists_in_creation_order(hid_t group);
+/// Names of the links in a group: in creation order when the group indexes it, else by name.
 std::vector<std::string> list(hid_t group);
 
 enum class Kind { kFloat, kInt, kString, kOther };

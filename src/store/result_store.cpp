@@ -4,12 +4,15 @@
 #include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc ≥ 2.28)
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <ctime>
 #include <limits>
+#include <string_view>
+#include <tuple>
 #include <utility>
 
 #include <fmt/chrono.h>
@@ -30,6 +33,21 @@ namespace {
 constexpr const char* kFormat = "advx-results";
 constexpr std::int64_t kFormatVersion = 1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The columns of every row, in the order put() creates them (the grid values go between the two lists)
+// and files list them: what identifies a trial first, how it ran after its grid values.
+constexpr std::array<std::string_view, 4> kIdColumns{"trial_id", "trial_index", "replicate", "seed"};
+constexpr std::array<std::string_view, 8> kRunColumns{
+    "status", "message", "rank", "host", "wall_seconds", "epochs_run", "diverged_epoch", "seconds_per_epoch"};
+// The curves in the order put() creates them; adv_loss.<attr> follow.
+constexpr std::array<std::string_view, 6> kCurveSeries{"train_loss", "train_vae_loss", "val_loss", "val_select", "lr",
+                                                       "epoch_seconds"};
+
+/// Position of `name` in `list`, or list.size().
+template <class List>
+std::size_t position(const List& list, std::string_view name) {
+  return static_cast<std::size_t>(std::find(list.begin(), list.end(), name) - list.begin());
+}
 
 std::string now_iso() {
   const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -71,12 +89,20 @@ struct ResultStore::Impl {
   StoreHeader header;
   std::string created, git_commit = ADVX_GIT_COMMIT, advx_version = ADVX_VERSION, moved_aside;
   std::vector<std::string> hosts;
-  std::vector<std::string> names;          // column order
+  std::vector<std::string> names;          // column order, as written (HDF5 creation order)
   std::map<std::string, Column> columns;
+  std::vector<std::string> curve_names;    // series order, as written
   std::map<std::string, std::vector<std::vector<double>>> curves;  // series → rows → epochs
   std::map<std::string, std::string> extra_attrs;                  // read back, written again
 
   std::size_t rows() const { return columns.count("trial_id") ? columns.at("trial_id").s.size() : 0; }
+
+  std::vector<std::vector<double>>& curve(const std::string& series) {
+    auto it = curves.find(series);
+    if (it != curves.end()) return it->second;
+    curve_names.push_back(series);
+    return curves[series];
+  }
 
   Column& ensure(const std::string& name, Column::Kind kind) {
     auto it = columns.find(name);
@@ -116,14 +142,6 @@ struct ResultStore::Impl {
     set_int("trial_index", row, r.trial_index);
     set_int("replicate", row, r.replicate);
     set_int("seed", row, static_cast<std::int64_t>(r.seed));
-    set_string("status", row, r.result.status);
-    set_string("message", row, r.result.message);
-    set_int("rank", row, r.rank);
-    set_string("host", row, r.host);
-    set_float("wall_seconds", row, r.wall_seconds);
-    set_int("epochs_run", row, r.result.epochs_run);
-    set_int("diverged_epoch", row, r.result.diverged_epoch);
-    set_float("seconds_per_epoch", row, r.result.seconds_per_epoch);
     // Grid values: numeric axes as float columns (for pandas/plots), others as text.
     for (const auto& [key, value] : r.params) {
       double v = 0;
@@ -134,24 +152,32 @@ struct ResultStore::Impl {
       else
         set_string(key, row, value);
     }
+    set_string("status", row, r.result.status);
+    set_string("message", row, r.result.message);
+    set_int("rank", row, r.rank);
+    set_string("host", row, r.host);
+    set_float("wall_seconds", row, r.wall_seconds);
+    set_int("epochs_run", row, r.result.epochs_run);
+    set_int("diverged_epoch", row, r.result.diverged_epoch);
+    set_float("seconds_per_epoch", row, r.result.seconds_per_epoch);
     for (const auto& cp : r.result.checkpoints) {
       set_int(cp.name + ".epoch", row, cp.epoch);
       for (const auto& [k, v] : cp.metrics) set_float(cp.name + "." + k, row, v);
     }
-    auto curve = [&](const std::string& series, auto get) {
-      auto& c = curves[series];
+    auto put_curve = [&](const std::string& series, auto get) {
+      auto& c = curve(series);
       if (c.size() <= row) c.resize(row + 1);
       c[row].clear();
       for (const auto& e : r.result.curves) c[row].push_back(get(e));
     };
-    curve("train_loss", [](const EpochRecord& e) { return e.train_loss; });
-    curve("train_vae_loss", [](const EpochRecord& e) { return e.train_vae; });
-    curve("val_loss", [](const EpochRecord& e) { return e.val_loss; });
-    curve("val_select", [](const EpochRecord& e) { return e.val_ndcg10; });
-    curve("lr", [](const EpochRecord& e) { return e.lr; });
-    curve("epoch_seconds", [](const EpochRecord& e) { return e.seconds; });
+    put_curve("train_loss", [](const EpochRecord& e) { return e.train_loss; });
+    put_curve("train_vae_loss", [](const EpochRecord& e) { return e.train_vae; });
+    put_curve("val_loss", [](const EpochRecord& e) { return e.val_loss; });
+    put_curve("val_select", [](const EpochRecord& e) { return e.val_ndcg10; });
+    put_curve("lr", [](const EpochRecord& e) { return e.lr; });
+    put_curve("epoch_seconds", [](const EpochRecord& e) { return e.seconds; });
     for (std::size_t g = 0; g < r.result.adversaries.size(); ++g)
-      curve("adv_loss." + r.result.adversaries[g], [g](const EpochRecord& e) { return e.adversary_loss[g]; });
+      put_curve("adv_loss." + r.result.adversaries[g], [g](const EpochRecord& e) { return e.adversary_loss[g]; });
   }
 
   void write_file() {
@@ -174,7 +200,11 @@ struct ResultStore::Impl {
       h5::write_string_attr(root, "created", created);
       h5::write_string_attr(root, "updated", now_iso());
       h5::write_strings_attr(root, "hosts", hosts);
-      for (const auto& [k, v] : extra_attrs) h5::write_string_attr(root, k, v);
+      // The run's attributes in the order SCHEMA.md lists them (the file lists attributes in creation order).
+      for (const char* key : {"run_started", "run_finished", "shard"})
+        if (auto it = extra_attrs.find(key); it != extra_attrs.end()) h5::write_string_attr(root, key, it->second);
+      for (const auto& [k, v] : extra_attrs)
+        if (k != "run_started" && k != "run_finished" && k != "shard") h5::write_string_attr(root, k, v);
       {
         auto trials = h5::create_group(root, "trials");
         for (const auto& name : names) {
@@ -186,7 +216,8 @@ struct ResultStore::Impl {
       }
       {
         auto group = h5::create_group(root, "curves");
-        for (const auto& [series, rows_] : curves) {
+        for (const auto& series : curve_names) {
+          const auto& rows_ = curves.at(series);
           std::size_t width = 0;
           for (const auto& r : rows_) width = std::max(width, r.size());
           std::vector<double> flat(rows() * width, kNaN);
@@ -270,8 +301,8 @@ struct ResultStore::Impl {
     // A sweep stopped before its first trial finished leaves an empty /trials: zero rows, not an error.
     if (!columns.empty() && (!columns.count("trial_id") || columns.at("trial_id").kind != Column::Kind::kString))
       throw InputError(fmt::format("{}: /trials has no trial_id column", p.string()));
-    // Restore the canonical column order (trial_id first) regardless of HDF5's name order.
-    std::stable_sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return (a == "trial_id") > (b == "trial_id"); });
+    // A file of an earlier advx build lists its columns by name: read them in the order a new file has.
+    if (!h5::lists_in_creation_order(trials.get())) order_as_written();
     if (h5::has_link(root, "curves")) {
       auto group = h5::open_group(root, "curves");
       for (const auto& name : h5::list(group.get())) {
@@ -288,7 +319,7 @@ struct ResultStore::Impl {
           throw InputError(fmt::format("{} cannot be read (damaged file?): {}", where, e.what()));
         }
         const auto width = static_cast<std::size_t>(info.dims[1]);
-        auto& rows_ = curves[name];
+        auto& rows_ = curve(name);
         rows_.resize(n);
         for (std::size_t r = 0; r < n; ++r) {
           auto begin = flat.begin() + static_cast<std::ptrdiff_t>(r * width);
@@ -297,7 +328,27 @@ struct ResultStore::Impl {
           rows_[r].assign(begin, end);
         }
       }
+      if (!h5::lists_in_creation_order(group.get()))
+        std::stable_sort(curve_names.begin(), curve_names.end(), [](const std::string& a, const std::string& b) {
+          return position(kCurveSeries, a) < position(kCurveSeries, b);  // adv_loss.* after, by name
+        });
     }
+  }
+
+  /// Puts columns listed by name in the order put() creates them: identifiers, grid values (this run's
+  /// axes, then those of earlier grids), how the trial ran, then each checkpoint's epoch and metrics.
+  void order_as_written() {
+    using Key = std::tuple<int, std::size_t, std::string, int, std::string>;  // section, position, checkpoint, …
+    const auto key = [&](const std::string& name) -> Key {
+      if (const auto i = position(kIdColumns, name); i < kIdColumns.size()) return {0, i, "", 0, name};
+      if (const auto i = position(header.grid_keys, name); i < header.grid_keys.size()) return {1, i, "", 0, name};
+      if (const auto i = position(kRunColumns, name); i < kRunColumns.size()) return {3, i, "", 0, name};
+      // "<checkpoint>.<metric>": a checkpoint is a prefix with a "<checkpoint>.epoch" column; its epoch first.
+      if (const auto dot = name.find('.'); dot != std::string::npos && columns.count(name.substr(0, dot) + ".epoch"))
+        return {4, 0, name.substr(0, dot), name.substr(dot) == ".epoch" ? 0 : 1, name};
+      return {2, 0, "", 0, name};  // an axis of an earlier grid (kept in the file), by name
+    };
+    std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
   }
 };
 
@@ -460,8 +511,9 @@ std::size_t ResultStore::merge_from(const ResultStore& other) {
       else
         m.set_float(name, row, c.kind == Column::Kind::kFloat ? c.f[r] : static_cast<double>(c.i[r]));
     }
-    for (const auto& [series, rows_] : o.curves) {
-      auto& mine = m.curves[series];
+    for (const auto& series : o.curve_names) {
+      const auto& rows_ = o.curves.at(series);
+      auto& mine = m.curve(series);
       if (mine.size() <= row) mine.resize(row + 1);
       mine[row] = r < rows_.size() ? rows_[r] : std::vector<double>{};
     }

@@ -4,7 +4,10 @@
 #   2. --write stores /analysis and leaves /trials, /curves and the root attributes byte-identical;
 #   3. --plot writes non-empty PNG and SVG files whose plotted points equal the JSON's numbers, and the
 #      script alone (reading /analysis) highlights the same front;
-#   4. bad inputs (not HDF5, not an advx file, truncated, zero trials, missing metric) exit 2 with one line.
+#   4. bad inputs (not HDF5, not an advx file, truncated, zero trials, missing metric) exit 2 with one line;
+#   5. h5py lists the columns and attributes in the order advx writes them;
+#   6. the notes on rows the last run did not plan, and planned trials without a row, compare trial ids
+#      (and so does advx results).
 # Usage: test_analyze.sh ADVX DEMO_YAML PLOT_SCRIPT
 set -u
 advx=$(readlink -f "$1")
@@ -27,6 +30,7 @@ check "8 trials recorded" test "$trials" -eq 8
 # 1. Formats.
 "$advx" analyze r.h5 >text.txt 2>err.txt
 check "text exits 0" test $? -eq 0
+check "a file holding exactly its plan gets no note" bash -c "! grep -q '^note:' text.txt err.txt"
 check "text has the front" grep -q "First front: .* of 4 configurations" text.txt
 check "text has the paper table" grep -q "Paper table (checkpoint last, mean ± std over split.fold)" text.txt
 check "text names the baselines" grep -q "AdvMultVAE-G" text.txt
@@ -198,6 +202,63 @@ ADVX_PLOT_SCRIPT=$tmp/none.py bad "missing plot script" "none.py: no such file" 
 mkdir -p "$tmp/nopy/h5py" && echo 'raise ImportError("h5py hidden by the test")' >"$tmp/nopy/h5py/__init__.py"
 PYTHONPATH=$tmp/nopy ADVX_PYTHON=/nonexistent bad "no python with h5py" "apt-get install python3-h5py python3-matplotlib" analyze r.h5 --plot p4
 bad "missing file with --write" "nope.h5: result file not found" analyze nope.h5 --write
+
+# 5. Order: the columns as advx writes them (identifiers, grid values, how the trial ran, metrics), not by
+# name, in h5py and so in the SCHEMA.md recipe's DataFrame; the attributes likewise.
+check "h5py lists columns, curves and attributes in the order written" "$py" - <<'PY'
+import h5py, pandas as pd
+f = h5py.File("r.h5", "r")
+df = pd.DataFrame({k: (v.asstr()[()] if v.dtype.kind == "O" else v[()]) for k, v in f["trials"].items()})
+assert list(df.columns[:9]) == ["trial_id", "trial_index", "replicate", "seed", "adversaries.gender.lambda",
+                                "adversaries.age.lambda", "split.fold", "status", "message"], list(df.columns)
+cols = list(df.columns)
+assert cols.index("seconds_per_epoch") < cols.index("best.epoch") < cols.index("best.test.ndcg@10") < cols.index("last.epoch")
+assert list(f["curves"])[:3] == ["train_loss", "train_vae_loss", "val_loss"], list(f["curves"])
+assert list(f.attrs)[:3] == ["format", "format_version", "advx_version"], list(f.attrs)
+a = f["analysis"]  # written by --write above
+assert list(a.attrs)[:3] == ["format", "format_version", "checkpoint"], list(a.attrs)
+assert list(a["points"])[:4] == ["adversaries.gender.lambda", "adversaries.age.lambda", "trial_ids", "n"], list(a["points"])
+PY
+
+# 6. Notes by trial id. Copies of r.h5 whose header says the last run had another grid — what a run with
+# split.fold [0, 2] writes when it starts, here as if it stopped before its first trial finished: 8 rows
+# for 8 planned trials, but 4 rows (fold 1) it did not plan and 4 planned trials (fold 2) without a row.
+"$py" - <<'PY'
+import shutil, h5py, numpy as np
+def edit(name, overrides=True, planned=None):
+    shutil.copy("r.h5", name)
+    with h5py.File(name, "r+") as f:
+        o = [x.decode() if isinstance(x, bytes) else x for x in f.attrs["sweep_overrides"]]
+        assert "grid.split.fold=[0, 1]" in o, o
+        o = ["grid.split.fold=[0, 2]" if x == "grid.split.fold=[0, 1]" else x for x in o]
+        f.attrs["sweep_overrides"] = np.array(o, dtype=h5py.string_dtype())
+        if not overrides:
+            del f.attrs["sweep_overrides"]  # as written by an advx that did not record them
+        if planned is not None:
+            f.attrs["planned_trials"] = np.int64(planned)
+edit("moved.h5")
+edit("old-header.h5", overrides=False, planned=10)
+edit("other-count.h5", planned=10)
+PY
+"$advx" analyze moved.h5 >moved.txt 2>&1
+check "analyze of a stopped run of another grid exits 0" test $? -eq 0
+check "notes the rows the last run did not plan, by id" \
+  grep -q "^note: moved.h5 holds 8 trials; its last run planned 8, 4 of the 8 come from grid points that run did not have" moved.txt
+check "and the planned trials without a row" \
+  grep -q "^note: moved.h5 holds 4 of the 8 trials its last run planned; this analysis covers those and the 4 from other grid points" moved.txt
+"$advx" analyze moved.h5 --format json >moved.json 2>moved.err
+check "in JSON both notes go to stderr" test "$(grep -c '^note: moved.h5' moved.err)" -eq 2
+check "and stdout stays JSON" "$py" -c "import json; json.load(open('moved.json'))"
+check "advx results counts the same trials" \
+  eval '"$advx" results moved.h5 | grep -q "8 trials recorded (4 of the 8 planned by the last run, 4 from grid points it did not have)"'
+# Without the overrides the plan cannot be rebuilt; with them but another planned count it is not the plan
+# the count describes (a merge of shards of different grids): counts, as before.
+for name in old-header other-count; do
+  "$advx" analyze $name.h5 >$name.txt 2>&1
+  check "$name: the note compares counts" \
+    grep -q "^note: $name.h5 holds 8 of the 10 trials its last run planned; this analysis covers those (rerun" $name.txt
+  check "$name: one note" test "$(grep -c '^note:' $name.txt)" -eq 1
+done
 
 # The writer lock in a directory shared by a group, as another user (nobody): a stale lock file left by
 # root is taken over; a held one is "in use" naming its holder; in a sticky directory the stale one

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -281,6 +282,122 @@ TEST_F(ResultStoreTest, MergeTakesEachTrialOnceAndRefusesOtherSweeps) {
   EXPECT_EQ(back.column("status").s, (std::vector<std::string>{"ok", "ok"}));
   EXPECT_EQ(back.curves().at("train_loss")[1], (std::vector<double>{10, 9, 8}));
   EXPECT_THROW(merged.merge_from(ResultStore::read(dir_ / "other.h5")), InputError);
+}
+
+// Names of a group's links (or, with attributes, of an object's attributes) by `index`; stops at the
+// first failure, so a group that does not track creation order gives none by H5_INDEX_CRT_ORDER.
+std::vector<std::string> names_by(hid_t file, const char* path, H5_index_t index, bool attributes = false) {
+  std::vector<std::string> out;
+  for (hsize_t k = 0;; ++k) {
+    char name[256] = {0};
+    const auto len = attributes ? H5Aget_name_by_idx(file, path, index, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT)
+                                : H5Lget_name_by_idx(file, path, index, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT);
+    if (len < 0) return out;
+    out.emplace_back(name);
+  }
+}
+
+// The columns in the order put() creates them for record(): what identifies the trial, its grid value, how
+// it ran, then each checkpoint's epoch and metrics.
+const std::vector<std::string> kWrittenOrder{
+    "trial_id", "trial_index", "replicate", "seed", "adversaries.gender.lambda",
+    "status", "message", "rank", "host", "wall_seconds", "epochs_run", "diverged_epoch", "seconds_per_epoch",
+    "best.epoch", "best.attack.gender.bacc", "best.test.ndcg@10", "last.epoch", "last.test.ndcg@10"};
+
+// h5py (and HDF5 by H5_INDEX_CRT_ORDER) list the columns in the order advx writes them, not by name:
+// `pd.DataFrame({k: f["trials"][k][()] for k in f["trials"]})` starts with trial_id and the grid values.
+TEST_F(ResultStoreTest, GroupsAndAttributesListInTheOrderWritten) {
+  {
+    auto s = ResultStore::open_for_sweep(path_, header(), false);
+    s.add(record("a", "0"));
+    s.add(record("b", "200"));
+  }
+  EXPECT_EQ(ResultStore::read(path_).column_names(), kWrittenOrder);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // the probe past the last name fails, quietly
+  const hid_t file = H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  EXPECT_EQ(names_by(file, "trials", H5_INDEX_CRT_ORDER), kWrittenOrder);
+  const auto curves = names_by(file, "curves", H5_INDEX_CRT_ORDER);
+  EXPECT_EQ(curves, (std::vector<std::string>{"train_loss", "train_vae_loss", "val_loss", "val_select", "lr",
+                                              "epoch_seconds", "adv_loss.gender"}));
+  const auto attributes = names_by(file, ".", H5_INDEX_CRT_ORDER, true);
+  ASSERT_GE(attributes.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(attributes.begin(), attributes.begin() + 3),
+            (std::vector<std::string>{"format", "format_version", "advx_version"}));
+  H5Fclose(file);
+}
+
+// A copy of `from` as an advx build before creation order wrote it: groups and attributes by name only.
+void copy_without_creation_order(const fs::path& from, const fs::path& to) {
+  const hid_t src = H5Fopen(from.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t dst = H5Fcreate(to.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(src, 0);
+  ASSERT_GE(dst, 0);
+  hid_t target = dst;
+  H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+              [](hid_t loc, const char* name, const H5A_info_t*, void* data) -> herr_t {
+                const hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+                const hid_t type = H5Aget_type(attr), space = H5Aget_space(attr);
+                const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+                std::vector<char> buf(std::max<std::size_t>(1, n * H5Tget_size(type)));
+                const hid_t copy = H5Acreate2(*static_cast<hid_t*>(data), name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+                if (n > 0) {
+                  H5Aread(attr, type, buf.data());
+                  H5Awrite(copy, type, buf.data());
+#if H5_VERSION_GE(1, 12, 0)
+                  H5Treclaim(type, space, H5P_DEFAULT, buf.data());  // the strings HDF5 allocated
+#else
+                  H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf.data());
+#endif
+                }
+                H5Aclose(copy);
+                H5Sclose(space);
+                H5Tclose(type);
+                H5Aclose(attr);
+                return 0;
+              },
+              &target);
+  for (const char* group : {"trials", "curves"}) {
+    H5Gclose(H5Gcreate2(dst, group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    for (const auto& name : names_by(src, group, H5_INDEX_NAME)) {
+      const auto path = std::string(group) + "/" + name;
+      ASSERT_GE(H5Ocopy(src, path.c_str(), dst, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), 0) << path;
+    }
+  }
+  H5Fclose(dst);
+  H5Fclose(src);
+}
+
+TEST_F(ResultStoreTest, AFileListingByNameIsReadInTheOrderWrittenAndResumed) {
+  const auto earlier = dir_ / "earlier.h5";
+  {
+    auto s = ResultStore::open_for_sweep(dir_ / "new.h5", header(), false);
+    s.add(record("a", "0"));
+    s.add(record("b", "200"));
+  }
+  copy_without_creation_order(dir_ / "new.h5", earlier);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  {
+    const hid_t file = H5Fopen(earlier.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    ASSERT_GE(file, 0);
+    ASSERT_TRUE(names_by(file, "trials", H5_INDEX_CRT_ORDER).empty()) << "the copy tracks creation order";
+    ASSERT_EQ(names_by(file, "trials", H5_INDEX_NAME).front(), "adversaries.gender.lambda");
+    H5Fclose(file);
+  }
+  const auto read = ResultStore::read(earlier);
+  EXPECT_EQ(read.column_names(), kWrittenOrder);
+  EXPECT_EQ(read.column("adversaries.gender.lambda").f, (std::vector<double>{0, 200}));
+  EXPECT_EQ(read.curves().at("train_loss")[1], (std::vector<double>{10, 9, 8}));
+  // A resume appends to it and writes it as a new file: in the order written, creation order tracked.
+  ResultStore::open_for_sweep(earlier, header(), false).add(record("c", "400"));
+  const auto back = ResultStore::read(earlier);
+  EXPECT_EQ(back.column("trial_id").s, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(back.column_names(), kWrittenOrder);
+  const hid_t file = H5Fopen(earlier.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  EXPECT_EQ(names_by(file, "trials", H5_INDEX_CRT_ORDER), kWrittenOrder);
+  EXPECT_EQ(names_by(file, "curves", H5_INDEX_CRT_ORDER).front(), "train_loss");
+  H5Fclose(file);
 }
 
 TEST_F(ResultStoreTest, NoTemporaryFileIsLeftBehind) {

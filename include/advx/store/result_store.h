@@ -2,10 +2,12 @@
 // The sweep's HDF5 result file, written only by the coordinator. Layout (results/SCHEMA.md):
 //   /            attributes: format, format_version, advx_version, git_commit, sweep_name, sweep_identity,
 //                sweep_path, sweep_text, grid_keys, planned_trials, created, updated, hosts
-//   /trials/<column>   one row per finished trial: trial_id, trial_index, replicate, seed, status,
-//                      message, rank, host, wall_seconds, epochs_run, diverged_epoch, seconds_per_epoch,
-//                      one column per grid key, and "<checkpoint>.<metric>" (e.g. best.test.ndcg@10)
+//   /trials/<column>   one row per finished trial: trial_id, trial_index, replicate, seed, one column per
+//                      grid key, status, message, rank, host, wall_seconds, epochs_run, diverged_epoch,
+//                      seconds_per_epoch, and "<checkpoint>.<metric>" (e.g. best.test.ndcg@10)
 //   /curves/<series>   [rows × epochs] per-epoch curves, NaN-padded (train_loss, val_loss, lr, …)
+// Groups and the root list their entries and attributes in creation order, the order above (h5py and
+// pandas show the columns so); files of earlier advx builds list them by name and are read in this order.
 //
 // Durability: every write produces a complete file under a temporary name, fsyncs it and renames it over
 // the result file, so the file on disk is always whole — a crash (even SIGKILL mid-write) leaves the
@@ -81,6 +83,7 @@ class ResultStore {
   /// True when a row for this trial exists with status ok or diverged (failed rows are retried).
   [[nodiscard]] bool finished(const std::string& trial_id) const;
   [[nodiscard]] std::size_t rows() const;
+  /// In the order of the file (creation order: identifiers, grid values, how the trial ran, metrics).
   [[nodiscard]] const std::vector<std::string>& column_names() const;
   [[nodiscard]] const Column& column(const std::string& name) const;
   [[nodiscard]] bool has_column(const std::string& name) const;

@@ -1,0 +1,67 @@
+#include "plan_coverage.h"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "advx/config/sweep_file.h"
+#include "advx/sweep/sweep_plan.h"
+
+namespace advx::cli {
+
+namespace {
+
+/// The ids of the trials the file's last run planned, rebuilt from what the file records of that run: the
+/// sweep text, its overrides and the shard (a trial's id depends on its grid values only; advx merge
+/// rebuilds plans the same way). None when they cannot be trusted: a file of an advx that did not record
+/// the overrides, a sweep text this advx no longer reads, or a plan of another size than the recorded
+/// planned_trials (a merge of shards of different grids takes one shard's text).
+std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store) {
+  const auto& h = store.header();
+  if (h.sweep_text.empty() || !h.overrides_recorded || h.planned_trials <= 0) return std::nullopt;
+  try {
+    std::int64_t shard = 0, shards = 1;  // "K/N", or "" for the whole sweep
+    if (const auto label = store.attribute("shard"); !label.empty()) {
+      const auto slash = label.find('/');
+      if (slash == std::string::npos) return std::nullopt;
+      shard = std::stoll(label.substr(0, slash));
+      shards = std::stoll(label.substr(slash + 1));
+      if (shards < 1 || shard < 0 || shard >= shards) return std::nullopt;
+    }
+    const auto plan = make_plan(SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides));
+    std::set<std::string> ids;
+    for (const auto& t : plan.trials)
+      if (t.index % shards == shard) ids.insert(t.id);
+    if (static_cast<std::int64_t>(ids.size()) != h.planned_trials) return std::nullopt;
+    return ids;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+PlanCoverage plan_coverage(const ResultStore& store) {
+  PlanCoverage c;
+  c.rows = static_cast<std::int64_t>(store.rows());
+  c.planned = std::max<std::int64_t>(0, store.header().planned_trials);
+  if (const auto ids = planned_trial_ids(store); ids && store.has_column("trial_id")) {
+    std::set<std::string> held;
+    for (const auto& id : store.column("trial_id").s) {
+      if (ids->count(id))
+        held.insert(id);
+      else
+        ++c.unplanned;
+    }
+    c.held = static_cast<std::int64_t>(held.size());
+    c.by_id = true;
+  } else {
+    c.held = std::min(c.rows, c.planned);
+    c.unplanned = c.planned > 0 ? std::max<std::int64_t>(0, c.rows - c.planned) : 0;
+  }
+  return c;
+}
+
+}  // namespace advx::cli
