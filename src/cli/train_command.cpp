@@ -53,7 +53,7 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
   column("train_loss", [](const EpochRecord& e) { return e.train_loss; });
   column("train_vae_loss", [](const EpochRecord& e) { return e.train_vae; });
   column("val_loss", [](const EpochRecord& e) { return e.val_loss; });
-  column(("val." + config.train.select).c_str(), [](const EpochRecord& e) { return e.val_ndcg10; });
+  column(("val." + config.train.select).c_str(), [](const EpochRecord& e) { return e.val_select; });
   column("lr", [](const EpochRecord& e) { return e.lr; });
   column("epoch_seconds", [](const EpochRecord& e) { return e.seconds; });
   for (std::size_t g = 0; g < r.adversaries.size(); ++g)

@@ -173,7 +173,7 @@ struct ResultStore::Impl {
     put_curve("train_loss", [](const EpochRecord& e) { return e.train_loss; });
     put_curve("train_vae_loss", [](const EpochRecord& e) { return e.train_vae; });
     put_curve("val_loss", [](const EpochRecord& e) { return e.val_loss; });
-    put_curve("val_select", [](const EpochRecord& e) { return e.val_ndcg10; });
+    put_curve("val_select", [](const EpochRecord& e) { return e.val_select; });
     put_curve("lr", [](const EpochRecord& e) { return e.lr; });
     put_curve("epoch_seconds", [](const EpochRecord& e) { return e.seconds; });
     for (std::size_t g = 0; g < r.result.adversaries.size(); ++g)

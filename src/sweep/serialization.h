@@ -14,7 +14,7 @@ namespace boost::serialization {
 
 template <class Archive>
 void serialize(Archive& ar, advx::EpochRecord& e, unsigned /*version*/) {
-  ar & e.epoch & e.train_loss & e.train_vae & e.adversary_loss & e.val_loss & e.val_ndcg10 & e.lr & e.seconds;
+  ar & e.epoch & e.train_loss & e.train_vae & e.adversary_loss & e.val_loss & e.val_select & e.lr & e.seconds;
 }
 
 template <class Archive>

@@ -313,7 +313,7 @@ struct Trainer::Impl {
     rec.val_loss = val.loss;
     const auto k_index = static_cast<std::size_t>(
         std::find(config.train.ks.begin(), config.train.ks.end(), select.second) - config.train.ks.begin());
-    rec.val_ndcg10 = pick(val.ranking[k_index], select.first);
+    rec.val_select = pick(val.ranking[k_index], select.first);
     if (!std::isfinite(rec.val_loss)) {
       result.status = "diverged";
       result.diverged_epoch = epoch;
@@ -321,8 +321,8 @@ struct Trainer::Impl {
       return false;
     }
     rec_opt->set_lr(plateau.step(rec.val_loss, rec_opt->lr()));
-    if (rec.val_ndcg10 >= best_score) {  // ties overwrite, as the reference (REFERENCE §4)
-      best_score = rec.val_ndcg10;
+    if (rec.val_select >= best_score) {  // ties overwrite, as the reference (REFERENCE §4)
+      best_score = rec.val_select;
       best_epoch = epoch;
       best_params.clear();
       for (const auto& p : model->recommender_params()) best_params.push_back(*p.param);
@@ -346,7 +346,7 @@ struct Trainer::Impl {
     }
     cp.metrics["test.loss"] = test.loss;
     if (at_epoch >= 0 && at_epoch < static_cast<std::int32_t>(result.curves.size()))
-      cp.metrics["val." + config.train.select] = result.curves[static_cast<std::size_t>(at_epoch)].val_ndcg10;
+      cp.metrics["val." + config.train.select] = result.curves[static_cast<std::size_t>(at_epoch)].val_select;
 
     // Attackers read μ (eval mode): train users' full rows, test users' fold-in rows (REFERENCE §5).
     nn::Tensor train_mu, test_mu;
@@ -418,7 +418,7 @@ void Trainer::save_checkpoint(const std::filesystem::path& path, std::string_vie
       w.pod(r.train_vae);
       w.vec(r.adversary_loss);
       w.pod(r.val_loss);
-      w.pod(r.val_ndcg10);
+      w.pod(r.val_select);
       w.pod(r.lr);
       w.pod(r.seconds);
     }
@@ -479,7 +479,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& path, std::string_vie
     e.train_vae = r.pod<double>();
     e.adversary_loss = r.vec<double>();
     e.val_loss = r.pod<double>();
-    e.val_ndcg10 = r.pod<double>();
+    e.val_select = r.pod<double>();
     e.lr = r.pod<double>();
     e.seconds = r.pod<double>();
     m.result.curves.push_back(std::move(e));

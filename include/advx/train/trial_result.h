@@ -15,7 +15,7 @@ struct EpochRecord {
   double train_vae = 0;   ///< NLL + β·KL, mean over batches
   std::vector<double> adversary_loss;  ///< per adversary group, mean over batches
   double val_loss = 0;    ///< validation VAE loss (the scheduler's signal)
-  double val_ndcg10 = 0;  ///< validation NDCG@10 (or the selection metric's value)
+  double val_select = 0;  ///< validation value of the selection metric (train.select; NDCG@10 by default)
   double lr = 0;          ///< recommender learning rate used in this epoch
   double seconds = 0;     ///< training steps only, without validation
 };
