@@ -20,7 +20,8 @@ namespace {
 /// planned_trials (a merge of shards of different grids takes one shard's text).
 std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store) {
   const auto& h = store.header();
-  if (h.sweep_text.empty() || !h.overrides_recorded || h.planned_trials <= 0) return std::nullopt;
+  // planned_trials 0 is a plan too: a shard whose part of a shrunken grid is empty (its old rows stay).
+  if (h.sweep_text.empty() || !h.overrides_recorded || h.planned_trials < 0) return std::nullopt;
   try {
     std::int64_t shard = 0, shards = 1;  // "K/N", or "" for the whole sweep
     if (const auto label = store.attribute("shard"); !label.empty()) {
@@ -59,7 +60,7 @@ PlanCoverage plan_coverage(const ResultStore& store) {
     c.by_id = true;
   } else {
     c.held = std::min(c.rows, c.planned);
-    c.unplanned = c.planned > 0 ? std::max<std::int64_t>(0, c.rows - c.planned) : 0;
+    c.unplanned = std::max<std::int64_t>(0, c.rows - c.planned);
   }
   return c;
 }

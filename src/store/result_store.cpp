@@ -200,7 +200,7 @@ struct ResultStore::Impl {
       h5::write_string_attr(root, "created", created);
       h5::write_string_attr(root, "updated", now_iso());
       h5::write_strings_attr(root, "hosts", hosts);
-      // The run's attributes in the order SCHEMA.md lists them (the file lists attributes in creation order).
+      // The run's attributes last, in a fixed order (the file lists attributes in creation order).
       for (const char* key : {"run_started", "run_finished", "shard"})
         if (auto it = extra_attrs.find(key); it != extra_attrs.end()) h5::write_string_attr(root, key, it->second);
       for (const auto& [k, v] : extra_attrs)
@@ -264,12 +264,30 @@ struct ResultStore::Impl {
       if (h5::read_attr_text(root, key, v)) extra_attrs[key] = v;
     if (header_only) return;
     if (!h5::has_link(root, "trials")) throw InputError(fmt::format("{}: advx result file without /trials", p.string()));
+    // A group HDF5 cannot list is a damaged file: an input error naming it, as for its datasets below.
+    const auto damaged = [&](const char* group, const std::runtime_error& e) {
+      return InputError(fmt::format("{}: {} cannot be read (damaged file?): {}", p.string(), group, e.what()));
+    };
+    const auto listed = [&](hid_t group, const char* name) {
+      try {
+        return h5::list(group);
+      } catch (const std::runtime_error& e) {
+        throw damaged(name, e);
+      }
+    };
+    const auto in_creation_order = [&](hid_t group, const char* name) {
+      try {
+        return h5::lists_in_creation_order(group);
+      } catch (const std::runtime_error& e) {
+        throw damaged(name, e);
+      }
+    };
     auto trials = h5::open_group(root, "trials");
     std::size_t n = 0;
     bool first = true;
     // Every entry must be a column advx can read back. Skipping one would drop it from every table and,
     // since a sweep rewrites the whole file from what it read, delete it on the next resume or merge.
-    for (const auto& name : h5::list(trials.get())) {
+    for (const auto& name : listed(trials.get(), "/trials")) {
       const auto info = h5::info(trials.get(), name);
       const auto where = fmt::format("{}: /trials/{}", p.string(), name);
       if (!info.opened) throw InputError(fmt::format("{} cannot be opened as a dataset (damaged file?)", where));
@@ -302,10 +320,10 @@ struct ResultStore::Impl {
     if (!columns.empty() && (!columns.count("trial_id") || columns.at("trial_id").kind != Column::Kind::kString))
       throw InputError(fmt::format("{}: /trials has no trial_id column", p.string()));
     // A file of an earlier advx build lists its columns by name: read them in the order a new file has.
-    if (!h5::lists_in_creation_order(trials.get())) order_as_written();
+    if (!in_creation_order(trials.get(), "/trials")) order_as_written();
     if (h5::has_link(root, "curves")) {
       auto group = h5::open_group(root, "curves");
-      for (const auto& name : h5::list(group.get())) {
+      for (const auto& name : listed(group.get(), "/curves")) {
         const auto info = h5::info(group.get(), name);
         const auto where = fmt::format("{}: /curves/{}", p.string(), name);
         if (!info.opened) throw InputError(fmt::format("{} cannot be opened as a dataset (damaged file?)", where));
@@ -328,7 +346,7 @@ struct ResultStore::Impl {
           rows_[r].assign(begin, end);
         }
       }
-      if (!h5::lists_in_creation_order(group.get()))
+      if (!in_creation_order(group.get(), "/curves"))
         std::stable_sort(curve_names.begin(), curve_names.end(), [](const std::string& a, const std::string& b) {
           return position(kCurveSeries, a) < position(kCurveSeries, b);  // adv_loss.* after, by name
         });
@@ -483,8 +501,10 @@ std::size_t ResultStore::merge_from(const ResultStore& other) {
                                  o.path.string(), o.header.sweep_name, o.header.sweep_identity, m.header.sweep_name,
                                  m.header.sweep_identity));
   std::size_t taken = 0;
-  const auto& ids = o.columns.at("trial_id").s;
-  const auto& status = o.columns.at("status").s;
+  // A shard stopped before its first trial finished has an empty /trials: nothing to take but its hosts.
+  static const std::vector<std::string> kNone;
+  const auto& ids = o.columns.count("trial_id") ? o.columns.at("trial_id").s : kNone;
+  const auto& status = o.columns.count("status") ? o.columns.at("status").s : kNone;
   for (std::size_t r = 0; r < ids.size(); ++r) {
     // Each trial once: a finished row here wins; a failed row of the other file only fills a gap.
     if (finished(ids[r])) continue;

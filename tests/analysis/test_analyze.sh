@@ -251,6 +251,18 @@ check "in JSON both notes go to stderr" test "$(grep -c '^note: moved.h5' moved.
 check "and stdout stays JSON" "$py" -c "import json; json.load(open('moved.json'))"
 check "advx results counts the same trials" \
   eval '"$advx" results moved.h5 | grep -q "8 trials recorded (4 of the 8 planned by the last run, 4 from grid points it did not have)"'
+# A last run that planned nothing (a shard's part of a shrunken grid): every row is from other grid points.
+"$py" - <<'PY'
+import shutil, h5py, numpy as np
+shutil.copy("r.h5", "none-planned.h5")
+with h5py.File("none-planned.h5", "r+") as f:
+    o = [x.decode() if isinstance(x, bytes) else x for x in f.attrs["sweep_overrides"]]
+    f.attrs["sweep_overrides"] = np.array([x for x in o if not x.startswith("grid.")] + ["grid.split.fold=[]"],
+                                          dtype=h5py.string_dtype())
+    f.attrs["planned_trials"] = np.int64(0)
+PY
+check "advx results: rows of a run that planned none" \
+  eval '"$advx" results none-planned.h5 | grep -q "8 trials recorded (0 planned by the last run, the others from grid points"'
 # Without the overrides the plan cannot be rebuilt; with them but another planned count it is not the plan
 # the count describes (a merge of shards of different grids): counts, as before.
 for name in old-header other-count; do

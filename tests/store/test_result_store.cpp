@@ -284,6 +284,21 @@ TEST_F(ResultStoreTest, MergeTakesEachTrialOnceAndRefusesOtherSweeps) {
   EXPECT_THROW(merged.merge_from(ResultStore::read(dir_ / "other.h5")), InputError);
 }
 
+// A shard stopped before its first trial finished holds an empty /trials: merging it takes nothing (it
+// used to fail on the missing trial_id column, after the rows of earlier shards were written).
+TEST_F(ResultStoreTest, MergeOfAFileWithoutRowsTakesNothing) {
+  {
+    ResultStore::open_for_sweep(dir_ / "empty.h5", header(), false);
+    ResultStore::open_for_sweep(dir_ / "a.h5", header(), false).add(record("x", "0"));
+  }
+  ASSERT_EQ(ResultStore::read(dir_ / "empty.h5").rows(), 0u);
+  auto merged = ResultStore::open_for_sweep(path_, header(), false);
+  EXPECT_EQ(merged.merge_from(ResultStore::read(dir_ / "empty.h5")), 0u);
+  EXPECT_EQ(merged.merge_from(ResultStore::read(dir_ / "a.h5")), 1u);
+  EXPECT_EQ(merged.merge_from(ResultStore::read(dir_ / "empty.h5")), 0u);
+  EXPECT_EQ(ResultStore::read(path_).column("trial_id").s, (std::vector<std::string>{"x"}));
+}
+
 // Names of a group's links (or, with attributes, of an object's attributes) by `index`; stops at the
 // first failure, so a group that does not track creation order gives none by H5_INDEX_CRT_ORDER.
 std::vector<std::string> names_by(hid_t file, const char* path, H5_index_t index, bool attributes = false) {

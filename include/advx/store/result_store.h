@@ -1,7 +1,8 @@
 #pragma once
 // The sweep's HDF5 result file, written only by the coordinator. Layout (results/SCHEMA.md):
 //   /            attributes: format, format_version, advx_version, git_commit, sweep_name, sweep_identity,
-//                sweep_path, sweep_text, grid_keys, planned_trials, created, updated, hosts
+//                sweep_path, sweep_text, grid_keys, sweep_overrides, planned_trials, created, updated, hosts,
+//                then run_started, run_finished, shard
 //   /trials/<column>   one row per finished trial: trial_id, trial_index, replicate, seed, one column per
 //                      grid key, status, message, rank, host, wall_seconds, epochs_run, diverged_epoch,
 //                      seconds_per_epoch, and "<checkpoint>.<metric>" (e.g. best.test.ndcg@10)
