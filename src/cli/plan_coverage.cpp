@@ -57,7 +57,6 @@ PlanCoverage plan_coverage(const ResultStore& store) {
         ++c.unplanned;
     }
     c.held = static_cast<std::int64_t>(held.size());
-    c.by_id = true;
   } else {
     c.held = std::min(c.rows, c.planned);
     c.unplanned = std::max<std::int64_t>(0, c.rows - c.planned);

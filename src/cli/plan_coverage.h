@@ -13,7 +13,6 @@ struct PlanCoverage {
   std::int64_t planned = 0;    ///< trials the file's last run planned (0: not recorded)
   std::int64_t held = 0;       ///< planned trials that have a row
   std::int64_t unplanned = 0;  ///< rows of trials that run did not plan (a resumed smaller or other grid)
-  bool by_id = false;          ///< compared by trial id; false: by count only
   [[nodiscard]] std::int64_t missing() const { return planned - held; }
 };
 
