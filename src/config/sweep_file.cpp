@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -19,6 +21,57 @@ namespace {
 long line_of(const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();
   return mark.is_null() ? 0 : static_cast<long>(mark.line) + 1;
+}
+
+struct OpenBracket {
+  char bracket = 0;
+  long line = 0;
+};
+
+/// The flow collection ('{' or '[', and its line) still open at the end of `text`; line 0 if none is. yaml-cpp
+/// reports an unclosed flow collection where it gave up looking for the bracket (often the next section or
+/// past the end of the file); the user needs the line that opened it. A bracket opens a collection only
+/// where a value may start (after "key: ", "- ", a line's indentation, or inside another flow collection);
+/// elsewhere it is part of a plain scalar. Comments and quoted scalars are skipped.
+OpenBracket unclosed_flow(std::string_view text) {
+  std::vector<OpenBracket> open;
+  long line = 1;
+  bool value_start = true;
+  const auto blank = [&](std::size_t i) {
+    return i >= text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\n';
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      value_start = true;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      continue;
+    } else if (c == '#' && (i == 0 || blank(i - 1))) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if ((c == '\'' || c == '"') && value_start) {
+      for (++i; i < text.size(); ++i) {  // to the closing quote ('' and \" are escapes, not ends)
+        if (text[i] == '\n') ++line;
+        if (c == '"' && text[i] == '\\') {
+          ++i;
+        } else if (text[i] == c) {
+          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+          else break;
+        }
+      }
+      value_start = false;
+    } else if ((c == '{' || c == '[') && (value_start || !open.empty())) {
+      open.push_back({c, line});
+      value_start = true;
+    } else if ((c == '}' || c == ']') && !open.empty()) {
+      if (open.back().bracket != (c == '}' ? '{' : '[')) return open.back();  // closed by the wrong bracket
+      open.pop_back();
+      value_start = false;
+    } else {
+      value_start = (c == ',' && !open.empty()) || ((c == ':' || c == '-' || c == '?') && blank(i + 1));
+    }
+  }
+  return open.empty() ? OpenBracket{} : open.back();
 }
 
 /// A grid axis as read: its values still YAML nodes, each with the line it was written on.
@@ -233,7 +286,20 @@ SweepFile SweepFile::from_text(std::string text, const std::filesystem::path& pa
   try {
     root = YAML::Load(sweep.text_);
   } catch (const YAML::ParserException& e) {
-    throw input_error_at(sweep.path_, e.mark.is_null() ? 0 : e.mark.line + 1, "invalid YAML: " + e.msg);
+    const long where = e.mark.is_null() ? 0 : static_cast<long>(e.mark.line) + 1;
+    if (e.msg.find("flow not found") != std::string::npos) {
+      if (const OpenBracket opened = unclosed_flow(sweep.text_); opened.line > 0 && opened.line <= where) {
+        const auto lines = std::count(sweep.text_.begin(), sweep.text_.end(), '\n') +
+                           (!sweep.text_.empty() && sweep.text_.back() != '\n' ? 1 : 0);
+        throw input_error_at(sweep.path_, opened.line,
+                             fmt::format("invalid YAML: {}: the '{}' on this line is never closed (the parser "
+                                         "reached {} looking for its '{}')",
+                                         e.msg, opened.bracket,
+                                         where > lines ? "the end of the file" : fmt::format("line {}", where),
+                                         opened.bracket == '{' ? '}' : ']'));
+      }
+    }
+    throw input_error_at(sweep.path_, where, "invalid YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
     throw input_error_at(sweep.path_, 0, "invalid YAML: " + e.msg);
   }
