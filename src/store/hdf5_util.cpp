@@ -1,4 +1,4 @@
-#include "hdf5_util.h"
+#include "advx/store/hdf5_util.h"
 
 #include <fmt/format.h>
 
@@ -114,6 +114,21 @@ void write_int_attr(hid_t obj, const std::string& name, std::int64_t value) {
   Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name),
               H5Aclose);
   check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), "write attribute " + name, 0);
+}
+
+void write_double_attr(hid_t obj, const std::string& name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name),
+              H5Aclose);
+  check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), "write attribute " + name, 0);
+}
+
+void write_doubles_attr(hid_t obj, const std::string& name, const std::vector<double>& values) {
+  const hsize_t n = values.size();
+  Handle space(check(H5Screate_simple(1, &n, nullptr), "dataspace"), H5Sclose);
+  Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name),
+              H5Aclose);
+  if (n > 0) check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, values.data()), "write attribute " + name, 0);
 }
 
 bool read_attr_text(hid_t obj, const std::string& name, std::string& out) {

@@ -20,7 +20,7 @@
 
 #include "advx/common/error.h"
 #include "advx/store/writer_lock.h"
-#include "hdf5_util.h"
+#include "advx/store/hdf5_util.h"
 
 #ifndef ADVX_GIT_COMMIT
 #define ADVX_GIT_COMMIT "unknown"

@@ -1,5 +1,7 @@
 #pragma once
-// Thin RAII and error handling over HDF5's C API, private to the store layer.
+// Thin RAII and error handling over HDF5's C API, for the two writers of advx's HDF5 files: the store
+// (the whole result file) and the analysis layer (/analysis, written in place by `advx analyze --write`).
+// Not an API for readers of result files: those use ResultStore.
 
 #include <hdf5.h>
 
@@ -63,6 +65,8 @@ bool has_link(hid_t parent, const std::string& name);
 void write_string_attr(hid_t obj, const std::string& name, const std::string& value);
 void write_strings_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values);
 void write_int_attr(hid_t obj, const std::string& name, std::int64_t value);
+void write_double_attr(hid_t obj, const std::string& name, double value);
+void write_doubles_attr(hid_t obj, const std::string& name, const std::vector<double>& values);
 /// Reads a string (or integer, as text) attribute; false when absent.
 bool read_attr_text(hid_t obj, const std::string& name, std::string& out);
 bool read_strings_attr(hid_t obj, const std::string& name, std::vector<std::string>& out);
