@@ -156,8 +156,8 @@ std::string reference_text(const Analysis& a) {
 }
 
 std::string summary_lines(const Analysis& a, const std::string& bullet) {
-  std::string s = fmt::format("{}{}: sweep {}, checkpoint {}: {} of {} trials used", bullet, a.file, a.sweep_name,
-                              a.checkpoint, a.trials_used, a.trials_recorded);
+  std::string s = fmt::format("{}{}: sweep {}, checkpoint {}: {} of {} trial{} used", bullet, a.file, a.sweep_name,
+                              a.checkpoint, a.trials_used, a.trials_recorded, a.trials_recorded == 1 ? "" : "s");
   if (a.trials_failed + a.trials_missing > 0)
     s += fmt::format(" ({} failed, {} without {} values excluded)", a.trials_failed, a.trials_missing, a.checkpoint);
   s += fmt::format(" → {} {}", a.points.size(), point_noun(a, a.points.size()));

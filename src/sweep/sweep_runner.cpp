@@ -405,9 +405,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         if (!store->moved_aside().empty())
           *options.log << fmt::format("moved the old {} aside to {}{}\n", options.out.string(), store->moved_aside(),
                                       moved_checkpoints);
-        *options.log << fmt::format("sweep {} ({}): {} trials, {} already in {}, {} to run on {} rank{}\n", plan.name,
-                                    plan.identity, summary.planned, summary.skipped, options.out.string(), pending.size(),
-                                    world.size(), world.size() == 1 ? "" : "s")
+        *options.log << fmt::format("sweep {} ({}): {} trial{}, {} already in {}, {} to run on {} rank{}\n", plan.name,
+                                    plan.identity, summary.planned, summary.planned == 1 ? "" : "s", summary.skipped,
+                                    options.out.string(), pending.size(), world.size(), world.size() == 1 ? "" : "s")
                      << std::flush;
       }
     } catch (const std::exception& e) {
