@@ -92,9 +92,9 @@ int run_analyze_command(const AnalyzeArgs& args) {
                         "run did not have\n",
                         args.file, rows, planned, unplanned, rows);
   if (missing > 0)
-    note << fmt::format("note: {} holds {} of the {} trials its last run planned; this analysis covers those{} "
+    note << fmt::format("note: {} holds {} of the {} trial{} its last run planned; this analysis covers those{} "
                         "(rerun the sweep to complete it)\n",
-                        args.file, planned - missing, planned,
+                        args.file, planned - missing, planned, planned == 1 ? "" : "s",
                         unplanned > 0 ? fmt::format(" and the {} from other grid points", unplanned) : "");
   if (args.write) {
     write_analysis(analysis, args.file);

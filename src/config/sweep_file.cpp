@@ -28,47 +28,76 @@ struct OpenBracket {
   long line = 0;
 };
 
-/// The flow collection ('{' or '[', and its line) still open at the end of `text`; line 0 if none is. yaml-cpp
-/// reports an unclosed flow collection where it gave up looking for the bracket (often the next section or
-/// past the end of the file); the user needs the line that opened it. A bracket opens a collection only
-/// where a value may start (after "key: ", "- ", a line's indentation, or inside another flow collection);
-/// elsewhere it is part of a plain scalar. Comments and quoted scalars are skipped.
+/// The flow collection ('{' or '[', and its line) still open at the end of `text`; line 0 if none is or
+/// if the text is not what this scan understands (then the caller keeps yaml-cpp's own line). yaml-cpp
+/// reports an unclosed flow collection where it gave up looking for the bracket (often the next section
+/// or past the end of the file); the user needs the line that opened it. A bracket opens a collection
+/// only where a value may start (after "key: ", "- ", a line's indentation, an anchor or tag, or inside
+/// another flow collection); elsewhere it is part of a plain scalar. Comments, quoted scalars and the
+/// lines of block scalars (| and >) are skipped.
 OpenBracket unclosed_flow(std::string_view text) {
+  const auto blank = [&](std::size_t i) {
+    return i >= text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n';
+  };
+  const auto line_indent = [&](std::size_t i) {  // i: first character of a line
+    std::size_t n = 0;
+    while (i + n < text.size() && text[i + n] == ' ') ++n;
+    return n;
+  };
   std::vector<OpenBracket> open;
   long line = 1;
-  bool value_start = true;
-  const auto blank = [&](std::size_t i) {
-    return i >= text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\n';
-  };
+  std::size_t indent = line_indent(0);  // of the current line
+  bool value_start = true;              // a value (and so a flow collection) may start here
+  bool after_quote = false;             // just after a quoted scalar: "key":[ needs no blank after the colon
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    const bool quoted = after_quote;
+    after_quote = false;
     if (c == '\n') {
       ++line;
+      indent = line_indent(i + 1);
       value_start = true;
     } else if (c == ' ' || c == '\t' || c == '\r') {
-      continue;
+      after_quote = quoted;
     } else if (c == '#' && (i == 0 || blank(i - 1))) {
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
     } else if ((c == '\'' || c == '"') && value_start) {
       for (++i; i < text.size(); ++i) {  // to the closing quote ('' and \" are escapes, not ends)
-        if (text[i] == '\n') ++line;
-        if (c == '"' && text[i] == '\\') {
-          ++i;
-        } else if (text[i] == c) {
-          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
-          else break;
-        }
+        if (c == '"' && text[i] == '\\') ++i;
+        else if (c == '\'' && text[i] == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+        else if (text[i] == c) break;
+        if (i < text.size() && text[i] == '\n') ++line;
       }
       value_start = false;
+      after_quote = true;
+    } else if ((c == '|' || c == '>') && value_start && open.empty()) {
+      // A block scalar: its text is the following lines indented deeper than this one (and blank lines).
+      while (i < text.size()) {
+        const std::size_t eol = text.find('\n', i);
+        if (eol == std::string_view::npos) return {};  // ends with the file: nothing left open after it
+        const std::size_t next = line_indent(eol + 1);
+        const bool blank_line = eol + 1 + next >= text.size() || text[eol + 1 + next] == '\n';
+        if (!blank_line && next <= indent) break;
+        i = eol + 1;
+        ++line;
+      }
+      i = text.find('\n', i) - 1;  // the newline that ends the scalar is handled by the loop
+    } else if ((c == '&' || c == '!') && value_start) {
+      const std::string_view flow_indicators = ",[]{}";
+      while (!blank(i + 1) && (open.empty() || flow_indicators.find(text[i + 1]) == std::string_view::npos)) ++i;
     } else if ((c == '{' || c == '[') && (value_start || !open.empty())) {
       open.push_back({c, line});
       value_start = true;
     } else if ((c == '}' || c == ']') && !open.empty()) {
-      if (open.back().bracket != (c == '}' ? '{' : '[')) return open.back();  // closed by the wrong bracket
+      if (open.back().bracket != (c == '}' ? '{' : '[')) return {};  // yaml-cpp reports this one itself
       open.pop_back();
       value_start = false;
+    } else if (c == ',' && !open.empty()) {
+      value_start = true;
+    } else if (c == ':') {
+      value_start = !open.empty() || quoted || blank(i + 1);
     } else {
-      value_start = (c == ',' && !open.empty()) || ((c == ':' || c == '-' || c == '?') && blank(i + 1));
+      value_start = value_start && (c == '-' || c == '?') && blank(i + 1);  // "- item", "? key"
     }
   }
   return open.empty() ? OpenBracket{} : open.back();
@@ -287,16 +316,16 @@ SweepFile SweepFile::from_text(std::string text, const std::filesystem::path& pa
     root = YAML::Load(sweep.text_);
   } catch (const YAML::ParserException& e) {
     const long where = e.mark.is_null() ? 0 : static_cast<long>(e.mark.line) + 1;
-    if (e.msg.find("flow not found") != std::string::npos) {
-      if (const OpenBracket opened = unclosed_flow(sweep.text_); opened.line > 0 && opened.line <= where) {
-        const auto lines = std::count(sweep.text_.begin(), sweep.text_.end(), '\n') +
-                           (!sweep.text_.empty() && sweep.text_.back() != '\n' ? 1 : 0);
+    const bool map_open = e.msg.find("end of map flow not found") != std::string::npos;
+    if (map_open || e.msg.find("end of sequence flow not found") != std::string::npos) {
+      const OpenBracket opened = unclosed_flow(sweep.text_);
+      if (opened.line > 0 && opened.line <= where && opened.bracket == (map_open ? '{' : '[')) {
+        const bool at_end = e.mark.pos >= static_cast<int>(sweep.text_.size());
         throw input_error_at(sweep.path_, opened.line,
                              fmt::format("invalid YAML: {}: the '{}' on this line is never closed (the parser "
                                          "reached {} looking for its '{}')",
-                                         e.msg, opened.bracket,
-                                         where > lines ? "the end of the file" : fmt::format("line {}", where),
-                                         opened.bracket == '{' ? '}' : ']'));
+                                         e.msg, opened.bracket, at_end ? "the end of the file" : fmt::format("line {}", where),
+                                         map_open ? '}' : ']'));
       }
     }
     throw input_error_at(sweep.path_, where, "invalid YAML: " + e.msg);
