@@ -33,10 +33,10 @@ void write_analysis(const Analysis& a, const std::filesystem::path& path) {
                                  "or not HDF5)",
                                  path.string()));
   h5::Handle file(fid, H5Fclose);
-  // Entries and attributes in creation order (h5py shows the points' columns as written: config keys
-  // first, not by name).
   if (h5::has_link(file.get(), "analysis"))
     h5::check(H5Ldelete(file.get(), "analysis", H5P_DEFAULT), "delete the old /analysis", 0);
+  // Entries and attributes in creation order (h5py shows the points' columns as written: config keys
+  // first, not by name).
   h5::Handle group = h5::create_group(file.get(), "analysis");
   const hid_t g = group.get();
 
