@@ -96,10 +96,11 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   if (store.has_column("status")) {
     const auto& status = store.column("status").s;
     if (std::none_of(status.begin(), status.end(), [](const std::string& s) { return s == "ok"; }))
-      throw InputError(fmt::format("{}: {} finished ok (all diverged or failed); `advx results {}` lists {} "
-                                   "with {} messages",
-                                   file, store.rows() == 1 ? "its one trial has not" : fmt::format("none of its {} trials", store.rows()),
-                                   file, store.rows() == 1 ? "it" : "them", store.rows() == 1 ? "its" : "their"));
+      throw InputError(store.rows() == 1
+                           ? fmt::format("{}: its one trial did not finish ok (it diverged or failed); `advx results {}` "
+                                         "shows its message", file, file)
+                           : fmt::format("{}: none of its {} trials finished ok (all diverged or failed); `advx results "
+                                         "{}` lists them with their messages", file, store.rows(), file));
   }
   a.objectives = options.objectives.empty() ? default_objectives(store, options.checkpoint) : parse_objectives(options.objectives);
   check_objectives(store, options.checkpoint, a.objectives);
