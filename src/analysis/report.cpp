@@ -1,4 +1,5 @@
 #include "advx/analysis/report.h"
+#include "advx/common/counted.h"
 
 #include <cmath>
 #include <sstream>
@@ -156,8 +157,8 @@ std::string reference_text(const Analysis& a) {
 }
 
 std::string summary_lines(const Analysis& a, const std::string& bullet) {
-  std::string s = fmt::format("{}{}: sweep {}, checkpoint {}: {} of {} trial{} used", bullet, a.file, a.sweep_name,
-                              a.checkpoint, a.trials_used, a.trials_recorded, a.trials_recorded == 1 ? "" : "s");
+  std::string s = fmt::format("{}{}: sweep {}, checkpoint {}: {} of {} used", bullet, a.file, a.sweep_name,
+                              a.checkpoint, a.trials_used, counted(a.trials_recorded, "trial"));
   if (a.trials_failed + a.trials_missing > 0)
     s += fmt::format(" ({} failed, {} without {} values excluded)", a.trials_failed, a.trials_missing, a.checkpoint);
   s += fmt::format(" → {} {}", a.points.size(), point_noun(a, a.points.size()));
@@ -299,8 +300,8 @@ std::string render_tables(const Analysis& a, bool markdown) {
   const auto heading = [markdown](const std::string& s) { return markdown ? "### " + s + "\n\n" : s + "\n"; };
   std::string out = summary_lines(a, markdown ? "- " : "");
   out += "\n";
-  out += heading(fmt::format("First front: {} of {} {} ({} front{})", a.front.size(), a.points.size(),
-                             point_noun(a, a.points.size()), a.fronts, a.fronts == 1 ? "" : "s"));
+  out += heading(fmt::format("First front: {} of {} {} ({})", a.front.size(), a.points.size(),
+                             point_noun(a, a.points.size()), counted(a.fronts, "front")));
   out += table(front_table(a));
   out += fmt::format("{}hypervolume {:.6g} with reference {}\n\n", markdown ? "\n" : "", a.hypervolume, reference_text(a));
   const auto rep = a.replicate_keys.empty() ? std::string("single trials")

@@ -14,6 +14,7 @@
 #include "advx/analysis/analysis_file.h"
 #include "advx/analysis/plot.h"
 #include "advx/analysis/report.h"
+#include "advx/common/counted.h"
 #include "advx/common/error.h"
 #include "advx/store/result_store.h"
 #include "advx/store/writer_lock.h"
@@ -92,9 +93,9 @@ int run_analyze_command(const AnalyzeArgs& args) {
                         "run did not have\n",
                         args.file, rows, planned, unplanned, rows);
   if (missing > 0)
-    note << fmt::format("note: {} holds {} of the {} trial{} its last run planned; this analysis covers those{} "
+    note << fmt::format("note: {} holds {} of the {} its last run planned; this analysis covers those{} "
                         "(rerun the sweep to complete it)\n",
-                        args.file, planned - missing, planned, planned == 1 ? "" : "s",
+                        args.file, planned - missing, counted(planned, "trial"),
                         unplanned > 0 ? fmt::format(" and the {} from other grid points", unplanned) : "");
   if (args.write) {
     write_analysis(analysis, args.file);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "advx/common/error.h"
+#include "advx/common/counted.h"
 #include "advx/data/dataset.h"
 #include "advx/data/readers.h"
 #include "advx/data/split.h"
@@ -142,10 +143,10 @@ void print_inspect(const nlohmann::ordered_json& j) {
   fmt::print("  raw:        {} users, {} items, {} ratings ({} kept with rating ≥ {})\n", j["raw"]["users"].get<long>(),
              j["raw"]["items"].get<long>(), j["raw"]["ratings"].get<long>(), j["raw"]["kept_ratings"].get<long>(),
              j["preprocess"]["min_rating"].get<double>());
-  fmt::print("  after core: {} users, {} items, {} interactions, density {:.4f} ({}-user/{}-item core, {} pass{})\n",
+  fmt::print("  after core: {} users, {} items, {} interactions, density {:.4f} ({}-user/{}-item core, {})\n",
              j["users"].get<long>(), j["items"].get<long>(), j["interactions"].get<long>(), j["density"].get<double>(),
-             j["preprocess"]["min_user"].get<int>(), j["preprocess"]["min_item"].get<int>(), j["kcore_passes"].get<int>(),
-             j["kcore_passes"].get<int>() == 1 ? "" : "es");
+             j["preprocess"]["min_user"].get<int>(), j["preprocess"]["min_item"].get<int>(),
+             counted(j["kcore_passes"].get<int>(), "pass", "passes"));
   fmt::print("  attributes:\n");
   for (const auto& [name, a] : j["attributes"].items()) {
     if (a["type"] == "categorical") {

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "advx/common/error.h"
+#include "advx/common/counted.h"
 #include "advx/data/synthetic.h"
 #include "advx/config/sweep_file.h"
 #include "advx/store/result_store.h"
@@ -89,9 +90,9 @@ int run_sweep_command(const SweepArgs& a) {
                    std::getenv("PMIX_RANK") == nullptr;
     const auto s = run_sweep(world, sweep, options);
     if (world.rank() == 0) {
-      std::cout << fmt::format("{}{} {}: {} trial{} planned, {} already done, {} run now ({} ok, {} diverged, {} failed{}) in {:.2f} s\n",
-                               options.live ? "\r\033[K" : "", s.stopped ? "stopped" : "finished", a.out, s.planned,
-                               s.planned == 1 ? "" : "s", s.skipped, s.finished, s.ok, s.diverged, s.failed,
+      std::cout << fmt::format("{}{} {}: {} planned, {} already done, {} run now ({} ok, {} diverged, {} failed{}) in {:.2f} s\n",
+                               options.live ? "\r\033[K" : "", s.stopped ? "stopped" : "finished", a.out,
+                               counted(s.planned, "trial"), s.skipped, s.finished, s.ok, s.diverged, s.failed,
                                s.cancelled ? fmt::format(", {} cancelled", s.cancelled) : "", s.seconds);
       if (s.finished > 0)
         std::cout << fmt::format("coordinator: {:.2f} ms per trial ({:.2f} ms of it writing the file)\n",
@@ -187,9 +188,9 @@ int run_plan_command(const std::string& path, const std::vector<std::string>& se
   }
   fmt::print("{:>5}  {:<16}  {:>20}  {}\n", "trial", "id", "seed", "settings");
   for (const auto& t : plan.trials) fmt::print("{:>5}  {:<16}  {:>20}  {}\n", t.index, t.id, t.seed, t.label());
-  fmt::print("sweep {} (identity {}): {} trial{} = {} grid point{} × {} replicate{}\n", plan.name, plan.identity,
-             plan.trials.size(), plan.trials.size() == 1 ? "" : "s", sweep.grid_points(),
-             sweep.grid_points() == 1 ? "" : "s", plan.replicates, plan.replicates == 1 ? "" : "s");
+  fmt::print("sweep {} (identity {}): {} = {} × {}\n", plan.name, plan.identity,
+             counted(plan.trials.size(), "trial"), counted(sweep.grid_points(), "grid point"),
+             counted(plan.replicates, "replicate"));
   if (users > 0)
     fmt::print("estimated cost: {:.{}f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
                "{} at 50 GFLOP/s\n",
@@ -225,7 +226,7 @@ int run_results_command(const std::string& path, bool csv) {
     // stay and count (plan_coverage compares trial ids when it can rebuild the plan).
     const auto cover = plan_coverage(store);
     const auto recorded =
-        cover.unplanned == 0 ? fmt::format("{} of {} trial{} recorded", cover.held, cover.planned, cover.planned == 1 ? "" : "s")
+        cover.unplanned == 0 ? fmt::format("{} of {} recorded", cover.held, counted(cover.planned, "trial"))
         : cover.missing() == 0
             ? fmt::format("{} trials recorded ({} planned by the last run, the others from grid points it did not have)",
                           cover.rows, cover.planned)
@@ -352,7 +353,7 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
     fmt::print("{}: {} of {} rows taken\n", in.path().string(), n, in.rows());
     taken += n;
   }
-  fmt::print("{}: {} trial{} ({} added)\n", out, merged.rows(), merged.rows() == 1 ? "" : "s", taken);
+  fmt::print("{}: {} ({} added)\n", out, counted(merged.rows(), "trial"), taken);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "advx/common/error.h"
+#include "advx/common/counted.h"
 #include "advx/config/sweep_file.h"
 #include "advx/train/trainer.h"
 #include "commands.h"
@@ -63,8 +64,8 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
 }
 
 void print_summary(const TrialConfig& config, const TrialResult& r) {
-  fmt::print("trial {}: {} after {} epochs ({:.3f} s/epoch, {:.1f} s total, {} thread{})\n", config.name, r.status,
-             r.epochs_run, r.seconds_per_epoch, r.seconds_total, config.threads, config.threads == 1 ? "" : "s");
+  fmt::print("trial {}: {} after {} ({:.3f} s/epoch, {:.1f} s total, {})\n", config.name, r.status,
+             counted(r.epochs_run, "epoch"), r.seconds_per_epoch, r.seconds_total, counted(config.threads, "thread"));
   if (!r.message.empty()) fmt::print("  {}\n", r.message);
   for (const auto& cp : r.checkpoints) {
     fmt::print("  {:<4} (epoch {:>3}):", cp.name, cp.epoch);

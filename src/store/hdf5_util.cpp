@@ -87,7 +87,11 @@ Handle open_group(hid_t parent, const std::string& name) {
   return {check(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), "open group " + name), H5Gclose};
 }
 
-bool has_link(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
+bool has_link(hid_t parent, const std::string& name) {
+  // A negative answer is a failed lookup (a damaged group), not "absent": calling it absent would make the
+  // caller report a misleading later failure such as "cannot create group".
+  return check(H5Lexists(parent, name.c_str(), H5P_DEFAULT), "look up " + name, 0) > 0;
+}
 
 void write_string_attr(hid_t obj, const std::string& name, const std::string& value) {
   auto type = string_type();

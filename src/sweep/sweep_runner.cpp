@@ -23,6 +23,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "advx/common/counted.h"
 #include "advx/common/error.h"
 #include "advx/common/hash.h"
 #include "advx/config/trial_settings.h"
@@ -405,9 +406,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         if (!store->moved_aside().empty())
           *options.log << fmt::format("moved the old {} aside to {}{}\n", options.out.string(), store->moved_aside(),
                                       moved_checkpoints);
-        *options.log << fmt::format("sweep {} ({}): {} trial{}, {} already in {}, {} to run on {} rank{}\n", plan.name,
-                                    plan.identity, summary.planned, summary.planned == 1 ? "" : "s", summary.skipped,
-                                    options.out.string(), pending.size(), world.size(), world.size() == 1 ? "" : "s")
+        *options.log << fmt::format("sweep {} ({}): {}, {} already in {}, {} to run on {}\n", plan.name,
+                                    plan.identity, counted(summary.planned, "trial"), summary.skipped,
+                                    options.out.string(), pending.size(), counted(world.size(), "rank"))
                      << std::flush;
       }
     } catch (const std::exception& e) {

@@ -60,6 +60,7 @@ Handle open_file_readonly(const std::string& path);
 /// (h5py, H5_INDEX_CRT_ORDER) list columns in the order advx writes them, not by name.
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
+/// Whether `parent` holds a link `name`; throws when HDF5 cannot tell (a damaged group).
 bool has_link(hid_t parent, const std::string& name);
 
 void write_string_attr(hid_t obj, const std::string& name, const std::string& value);
