@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "advx/common/error.h"
 #include "advx/common/counted.h"
+#include "advx/common/error.h"
 #include "advx/data/dataset.h"
 #include "advx/data/readers.h"
 #include "advx/data/split.h"

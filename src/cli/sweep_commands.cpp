@@ -6,6 +6,7 @@
 #include <csignal>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -18,8 +19,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "advx/common/error.h"
 #include "advx/common/counted.h"
+#include "advx/common/error.h"
 #include "advx/data/synthetic.h"
 #include "advx/config/sweep_file.h"
 #include "advx/store/result_store.h"
@@ -322,13 +323,28 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
     }
     note(in);
   }
-  if (std::filesystem::exists(out)) {
-    try {  // a file of another sweep or no result file at all: open_for_sweep below says so
-      if (const auto existing = ResultStore::read(out);
-          existing.header().sweep_identity == header.sweep_identity && existing.rows() > 0)
-        note(existing);
+  if (std::filesystem::exists(out) && !std::filesystem::is_directory(out)) {
+    std::optional<ResultStore> existing;
+    try {  // no result file at all: open_for_sweep below says so
+      existing.emplace(ResultStore::read(out));
     } catch (const InputError&) {
     }
+    if (existing && existing->header().sweep_identity != header.sweep_identity) {
+      // Said here rather than by open_for_sweep, whose advice (--new) is the sweep command's.
+      std::string change;
+      try {
+        if (header.overrides_recorded && !header.sweep_text.empty())
+          change = identity_change(existing->header(), SweepFile::from_text(header.sweep_text, header.sweep_path,
+                                                                            header.sweep_overrides));
+      } catch (const std::exception&) {
+      }
+      throw InputError(fmt::format("{}: holds results of sweep '{}' (identity {}), not of '{}' (identity {}) that {} "
+                                   "belongs to{}; refusing to merge into it: choose another --out",
+                                   out, existing->header().sweep_name, existing->header().sweep_identity,
+                                   header.sweep_name, header.sweep_identity, inputs.front().path().string(),
+                                   change.empty() ? "" : "; what differs" + change));
+    }
+    if (existing && existing->rows() > 0) note(*existing);
   }
   // The output keeps a shard label only when everything in it is that one shard. A file holding several
   // shards is labelled as the whole sweep, so an unsharded run can complete it (and a shard run into it

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "advx/common/error.h"
 #include "advx/common/counted.h"
+#include "advx/common/error.h"
 #include "advx/config/sweep_file.h"
 #include "advx/train/trainer.h"
 #include "commands.h"

@@ -414,6 +414,10 @@ StoreHeader ResultStore::read_header(const std::filesystem::path& path) {
 
 ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new) {
   std::error_code ec;
+  // Checked before anything else: `start_new` would otherwise move a whole directory aside.
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(fmt::format("{}: is a directory; the output must be the path of a result file, e.g. {}",
+                                 path.string(), (path / "NAME.h5").string()));
   ResultStore s;
   s.impl_->path = path;
   if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path(), ec);

@@ -1,5 +1,6 @@
 #include "advx/sweep/sweep_plan.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -91,13 +92,31 @@ std::string settings_change(const SweepFile& before, const SweepFile& after) {
     return false;
   };
   std::string diff;
-  for (const auto& [k, v] : trial_settings(after.base())) {
+  const auto add = [&diff](const std::string& what) { diff += (diff.empty() ? "" : "; ") + what; };
+  // A fixed setting that becomes a grid axis (or the reverse) changes the identity although no value
+  // differs: the trial ids are built from the grid's assignments, so the old rows cannot be matched.
+  const auto has_axis = [](const SweepFile& sweep, const std::string& k) {
+    return std::any_of(sweep.grid().begin(), sweep.grid().end(), [&k](const GridAxis& a) { return a.key == k; });
+  };
+  for (const auto& axis : after.grid())
+    if (!has_axis(before, axis.key)) {
+      const auto it = was.find(axis.key);
+      add(fmt::format("{}: fixed {} → grid axis", axis.key, it == was.end() ? "(unset)" : it->second));
+    }
+  std::map<std::string, std::string> now;
+  for (const auto& [k, v] : trial_settings(after.base())) now[k] = v;
+  for (const auto& axis : before.grid())
+    if (!has_axis(after, axis.key)) {
+      const auto it = now.find(axis.key);
+      add(fmt::format("{}: grid axis → fixed {}", axis.key, it == now.end() ? "(unset)" : it->second));
+    }
+  for (const auto& [k, v] : now) {
     const auto it = was.find(k);
     if (is_axis(k) || (it != was.end() && it->second == v)) continue;
-    diff += fmt::format("{}{}: {} → {}", diff.empty() ? "" : "; ", k, it == was.end() ? "(unset)" : it->second, v);
+    add(fmt::format("{}: {} → {}", k, it == was.end() ? "(unset)" : it->second, v));
   }
   if (before.replicates() != after.replicates())
-    diff += fmt::format("{}replicates: {} → {}", diff.empty() ? "" : "; ", before.replicates(), after.replicates());
+    add(fmt::format("replicates: {} → {}", before.replicates(), after.replicates()));
   return diff;
 }
 

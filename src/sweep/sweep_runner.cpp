@@ -311,6 +311,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
     try {
       // Another process writing the file is refused before the checks below, which may load large data
       // sets; open_for_sweep takes the lock for the run (and refuses one that started meanwhile).
+      if (std::filesystem::is_directory(options.out))
+        throw InputError(fmt::format("--out {}: is a directory; expected the path of a result file, e.g. {}",
+                                     options.out.string(), (options.out / "NAME.h5").string()));
       if (const auto dir = options.out.parent_path(); dir.empty() || std::filesystem::is_directory(dir))
         (void)WriterLock(options.out, WriterLock::Writes::kWholeFile, "or choose another --out");
       // Every data set of this shard must load, and every trial's settings fit its data, before the file
@@ -378,12 +381,12 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       for (const auto& t : plan.trials)
         if (t.index % options.shard_count == options.shard_index && !store->finished(t.id)) pending.push_back(t.index);
       summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());
-      // Nothing to run in a file whose header already says what this run would write (the same sweep
-      // text, overrides and plan, a finished last run): leave it as it is — rewriting it would drop
-      // /analysis for no new trial. Any difference is recorded with a rewrite.
+      // Nothing to run for the same plan after a finished last run: leave the file as it is. Rewriting it
+      // would drop /analysis for no new trial, and would record sweep text or overrides (a comment, --set
+      // threads=2, another working directory) that no trial in the file ran with. A changed plan (grid
+      // values added or removed) is recorded with a rewrite, so that the file's coverage is this plan's.
       file_unchanged = pending.empty() && store->rows() > 0 && store->moved_aside().empty() && stored &&
-                       stored->sweep_text == sweep.text() && stored->sweep_overrides == sweep.overrides() &&
-                       stored->sweep_path == sweep_path && stored->planned_trials == summary.planned &&
+                       stored->planned_trials == summary.planned && stored->grid_keys == plan.grid_keys &&
                        !store->attribute("run_finished").empty();
       if (!file_unchanged) {
         for (const auto& h : hosts) store->add_host(h);

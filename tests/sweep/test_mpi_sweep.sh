@@ -69,6 +69,9 @@ mpirun -np 2 "$advx" sweep fast.yaml --out r2.h5 >rerun.txt 2>&1
 check "rerun exits 0" test $? -eq 0
 check "rerun runs nothing" grep -q "$planned already in r2.h5, 0 to run" rerun.txt
 check "a rerun with nothing to run leaves the file as it was (its /analysis too)" cmp -s r2.h5 r2-before.h5
+{ cat fast.yaml; echo "# a comment"; } >fast-commented.yaml
+mpirun -np 2 "$advx" sweep fast-commented.yaml --out r2.h5 --set threads=2 >cosmetic.txt 2>&1
+check "so does one whose sweep file differs only in a comment and the thread count" cmp -s r2.h5 r2-before.h5
 mpirun -np 2 "$advx" sweep fast.yaml --out r2.h5 --set 'grid.split.fold=[0]' >shrunk.txt 2>&1
 check "a smaller grid whose trials are all in the file runs nothing" grep -q "3 trials, 3 already in r2.h5, 0 to run" shrunk.txt
 check "and records its overrides (the header says what the last run was)" \
@@ -94,6 +97,15 @@ check "another sweep is refused with exit 2" test $? -eq 2
 check "refusal names --new" grep -q -- "--new" other.txt
 check "refusal names the changed setting" grep -q "another sweep (train.lr: 0.001 → 0.01)" other.txt
 check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
+mpirun -np 1 "$advx" sweep fast.yaml --out r2.h5 --set 'grid.train.epochs=[3, 4]' >axis.txt 2>&1
+check "a fixed setting made a grid axis is another sweep, and the refusal says so" \
+  grep -q "another sweep (train.epochs: fixed 3 → grid axis)" axis.txt
+# A directory as --out is refused even with --new, which would otherwise move the directory aside.
+mkdir outdir && touch outdir/keep
+mpirun -np 1 "$advx" sweep fast.yaml --out outdir --new >outdir.txt 2>&1
+check "a directory as --out exits 2" test $? -eq 2
+check "the error asks for a file path" grep -q -- "--out outdir: is a directory; expected the path of a result file" outdir.txt
+check "the directory stays where it was" eval 'test -f outdir/keep && ! ls -d outdir.[0-9]* 2>/dev/null'
 
 # Data that does not load stops the sweep before the result file exists: one error, exit 2, no file
 # (not a failed row per trial in a new file that the corrected rerun would refuse as another sweep).
@@ -211,6 +223,12 @@ check "the shard file is untouched" test "$(rows shard0.h5 | wc -l)" -eq "$befor
 "$advx" merge --out bad-merge.h5 shard0.h5 t.h5 >bad-merge.txt 2>&1
 check "merging files of different sweeps is refused (exit 2)" test $? -eq 2
 check "the merge refusal names what differs" grep -q "what differs (train.epochs: 3 → 1000)" bad-merge.txt
+cp t.h5 t-before.h5
+"$advx" merge --out t.h5 shard0.h5 >merge-into-other.txt 2>&1
+check "merging into another sweep's file exits 2" test $? -eq 2
+check "and names what differs without suggesting an option merge lacks" \
+  eval 'grep -q "what differs (train.epochs: 1000 → 3); refusing to merge into it: choose another --out" merge-into-other.txt && ! grep -q -- "--new" merge-into-other.txt'
+check "the other sweep's file is untouched" cmp -s t.h5 t-before.h5
 # Merged into a shard's file, the shards make a file of the whole sweep: an unsharded run completes it.
 cp shard0.h5 m0.h5
 "$advx" merge --out m0.h5 shard1.h5 shard2.h5 >merge0.txt 2>&1

@@ -94,5 +94,21 @@ TEST(SweepPlan, ExplicitSeedsAreUsedAsGiven) {
   std::filesystem::remove(p);
 }
 
+TEST(SweepPlan, SettingsChangeNamesChangedValuesAndGridAxesAddedOrRemoved) {
+  const std::string text = std::string(kBase) + "grid:\n  adversaries.gender.lambda: [0, 200]\n";
+  const auto before = SweepFile::from_text(text, "s.yaml");
+  EXPECT_EQ(settings_change(before, SweepFile::from_text(text, "s.yaml", {"threads=2"})), "");
+  EXPECT_EQ(settings_change(before, SweepFile::from_text(text, "s.yaml", {"grid.adversaries.gender.lambda=[0, 1]"})), "");
+  EXPECT_EQ(settings_change(before, SweepFile::from_text(text, "s.yaml", {"train.lr=0.01"})), "train.lr: 0.001 → 0.01");
+  // A fixed setting turned into an axis: no value differs, the identity does (and the message says why).
+  const auto folds = SweepFile::from_text(text, "s.yaml", {"grid.split.fold=[0, 1]"});
+  EXPECT_NE(make_plan(before).identity, make_plan(folds).identity);
+  EXPECT_EQ(settings_change(before, folds), "split.fold: fixed 0 → grid axis");
+  EXPECT_EQ(settings_change(folds, before), "split.fold: grid axis → fixed 0");
+  // Pinning an axis with a settings key removes it.
+  EXPECT_EQ(settings_change(before, SweepFile::from_text(text, "s.yaml", {"adversaries.gender.lambda=5"})),
+            "adversaries.gender.lambda: grid axis → fixed 5");
+}
+
 }  // namespace
 }  // namespace advx

@@ -41,7 +41,8 @@ struct SweepPlan {
 [[nodiscard]] TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec);
 
 /// What makes `after` another sweep than `before`, for refusal messages: "train.lr: 0.001 → 0.01;
-/// replicates: 1 → 3" over the base settings that are no grid axis of either; "" when none differs.
+/// replicates: 1 → 3" over the base settings that are no grid axis of either, and grid axes added or
+/// removed ("split.fold: fixed 0 → grid axis"); "" when none differs.
 [[nodiscard]] std::string settings_change(const SweepFile& before, const SweepFile& after);
 
 }  // namespace advx
