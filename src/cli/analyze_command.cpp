@@ -20,6 +20,7 @@
 #include "advx/store/writer_lock.h"
 #include "commands.h"
 #include "plan_coverage.h"
+#include "validators.h"
 
 namespace advx::cli {
 
@@ -67,6 +68,10 @@ int run_analyze_command(const AnalyzeArgs& args) {
   // (dropping /analysis) or add rows the stored per-row ranks do not cover.
   WriterLock lock;
   if (args.write && std::filesystem::is_regular_file(args.file)) lock = WriterLock(args.file, WriterLock::Writes::kInPlace);
+  // Checked before the report is printed: a --plot path that cannot be a directory is the whole error.
+  if (!args.plot_dir.empty() && std::filesystem::exists(args.plot_dir) && !std::filesystem::is_directory(args.plot_dir))
+    throw InputError(fmt::format("--plot {}: exists and is not a directory; expected a directory for the figures",
+                                 args.plot_dir));
   const auto store = read_results(args.file);
   const auto analysis = analyze(store, options);
   const auto format = args.format == "csv"        ? ReportFormat::kCsv
@@ -129,19 +134,22 @@ void add_analyze_command(CLI::App& app, Command& selected) {
   cmd->add_option("--objectives", a->objectives,
                   "Objectives, metric:sense,… with sense max|min|chance|chance=C, e.g. "
                   "test.ndcg@10:max,attack.gender.bacc:chance,attack.age.mae:max (the default: NDCG@10, every "
-                  "attacker)");
+                  "attacker)")
+      ->check(non_empty("metric:sense,…"));
   cmd->add_option("--checkpoint", a->checkpoint, "Checkpoint whose metrics are analysed")
       ->check(CLI::IsMember({"best", "last"}))
       ->capture_default_str();
   cmd->add_flag("--per-replicate", a->per_replicate, "One point per trial instead of mean ± std per configuration");
   cmd->add_option("--reference", a->reference,
                   "Hypervolume reference point, one value per objective in objective units, comma-separated "
-                  "(default: the worst point moved out by 10 % of the spread)");
+                  "(default: the worst point moved out by 10 % of the spread)")
+      ->check(non_empty("one number per objective"));
   cmd->add_option("--format", a->format, "Output format")
       ->check(CLI::IsMember({"text", "csv", "json", "markdown"}))
       ->capture_default_str();
   cmd->add_flag("--write", a->write, "Store the points, front and ranks into the file under /analysis (trials untouched)");
-  cmd->add_option("--plot", a->plot_dir, "Draw the figures (PNG and SVG) into this directory with scripts/plot_results.py");
+  cmd->add_option("--plot", a->plot_dir, "Draw the figures (PNG and SVG) into this directory with scripts/plot_results.py")
+      ->check(non_empty("a directory"));
   cmd->callback([a, &selected] { selected = [a] { return run_analyze_command(*a); }; });
 }
 

@@ -233,8 +233,11 @@ int run_results_command(const std::string& path, bool csv) {
                           cover.rows, cover.planned)
             : fmt::format("{} trials recorded ({} of the {} planned by the last run, {} from grid points it did not have)",
                           cover.rows, cover.held, cover.planned, cover.unplanned);
-    fmt::print("{}: sweep {} ({}), {}: {} ok, {} diverged, {} failed\n", path, h.sweep_name, h.sweep_identity, recorded,
-               ok, diverged, failed);
+    // A shard's file counts only its shard's trials: say so, or "8 of 8" reads as the whole sweep.
+    const std::string shard = store.attribute("shard");
+    fmt::print("{}: sweep {} ({}){}, {}: {} ok, {} diverged, {} failed\n", path, h.sweep_name, h.sweep_identity,
+               shard.empty() ? "" : fmt::format(", shard {} only (advx merge combines the shards)", shard), recorded, ok,
+               diverged, failed);
     fmt::print("advx {} (commit {}), hosts {}, created {}\n", store.attribute("advx_version"), store.attribute("git_commit"),
                store.attribute("hosts"), store.attribute("created"));
     if (!h.sweep_overrides.empty()) {
@@ -244,7 +247,8 @@ int run_results_command(const std::string& path, bool csv) {
     }
     fmt::print("columns: {} per trial; `advx results {} --csv` prints them per (trial, checkpoint)\n",
                store.column_names().size(), path);
-    // Failed and diverged trials have no checkpoint rows in the CSV: name them here, with their message.
+    // Failed and diverged trials have no checkpoint (one CSV row each with empty metrics): name them here,
+    // with their message.
     if (failed + diverged > 0 && store.has_column("message")) {
       const auto& status = store.column("status").s;
       constexpr std::size_t kShown = 20;
@@ -278,20 +282,29 @@ int run_results_command(const std::string& path, bool csv) {
   std::string line;
   for (const auto& c : header) line += fmt::format("{}{}", line.empty() ? "" : ",", quote(c));
   std::cout << line << '\n';
+  // One row per (trial, checkpoint); a trial without any checkpoint (diverged in its first epoch, failed)
+  // gets one row with an empty checkpoint and empty metrics, so that counts per grid value (pandas
+  // groupby on status) see every trial.
+  const auto print_row = [&](std::size_t r, const std::string& cp) {
+    line = fmt::format("{},{},{}", quote(store.column("trial_id").s[r]), store.column("status").s[r], cp);
+    for (const auto& k : h.grid_keys) line += fmt::format(",{}", store.has_column(k) ? quote(store.column(k).text(r)) : "");
+    line += store.has_column("seed") ? fmt::format(",{}", static_cast<std::uint64_t>(store.column("seed").i[r])) : ",";
+    line += fmt::format(",{}", cp.empty() ? "" : store.column(cp + ".epoch").text(r));
+    for (const auto& m : metrics) {
+      if (m == "epoch") continue;
+      const auto name = cp + "." + m;
+      line += fmt::format(",{}", !cp.empty() && store.has_column(name) ? store.column(name).text(r) : "");
+    }
+    std::cout << line << '\n';
+  };
   for (std::size_t r = 0; r < store.rows(); ++r) {
+    bool printed = false;
     for (const auto& cp : checkpoints) {
       if (!store.has_column(cp + ".epoch") || store.column(cp + ".epoch").text(r).empty()) continue;  // absent checkpoint
-      line = fmt::format("{},{},{}", quote(store.column("trial_id").s[r]), store.column("status").s[r], cp);
-      for (const auto& k : h.grid_keys) line += fmt::format(",{}", store.has_column(k) ? quote(store.column(k).text(r)) : "");
-      line += store.has_column("seed") ? fmt::format(",{}", static_cast<std::uint64_t>(store.column("seed").i[r])) : ",";
-      line += fmt::format(",{}", store.column(cp + ".epoch").text(r));
-      for (const auto& m : metrics) {
-        if (m == "epoch") continue;
-        const auto name = cp + "." + m;
-        line += fmt::format(",{}", store.has_column(name) ? store.column(name).text(r) : "");
-      }
-      std::cout << line << '\n';
+      print_row(r, cp);
+      printed = true;
     }
+    if (!printed) print_row(r, "");
   }
   return 0;
 }
@@ -410,7 +423,8 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   auto results_args = std::make_shared<std::pair<std::string, bool>>();
   auto* results = app.add_subcommand("results", "Summarise a result file, or print it as CSV (one row per trial and checkpoint)");
   results->add_option("result-file", results_args->first, "Result file (HDF5)")->required();
-  results->add_flag("--csv", results_args->second, "Print CSV: trial_id, status, checkpoint, grid keys, seed, metrics");
+  results->add_flag("--csv", results_args->second, "Print CSV: trial_id, status, checkpoint, grid keys, seed, metrics (one row per trial and "
+                    "checkpoint; a trial without checkpoint, one row with empty metrics)");
   results->callback([results_args, &selected] {
     selected = [results_args] { return run_results_command(results_args->first, results_args->second); };
   });

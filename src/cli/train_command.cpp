@@ -92,7 +92,17 @@ void add_train_command(CLI::App& app, Command& selected) {
       const auto sweep = SweepFile::load(args->sweep, args->sets);
       TrialConfig config = sweep.base();
       if (args->threads > 0) config.threads = args->threads;
-      const Dataset data = load_trial_data(config.data);
+      for (const auto& set : args->sets)
+        if (set.rfind("grid.", 0) == 0)
+          std::cerr << fmt::format("note: advx train runs the base settings and ignores --set {} (a single value: "
+                                   "--set {}=VALUE)\n", set, set.substr(5, set.find('=') - 5));
+      const Dataset data = [&] {
+        try {
+          return load_trial_data(config.data);
+        } catch (const InputError& e) {
+          throw InputError(fmt::format("{}: data: {}", args->sweep, e.what()));
+        }
+      }();
       try {
         check_trial_data(config, data);
       } catch (const InputError& e) {

@@ -26,4 +26,16 @@ CLI::Validator in_range(T lo, T hi, bool open = false) {
       open ? fmt::format("({}, {})", lo, hi) : fmt::format("[{}, {}]", lo, hi));
 }
 
+/// Refuses an empty (or blank) value: for options whose absence means "the default", `--objectives ''`
+/// would otherwise silently mean the default too.
+inline CLI::Validator non_empty(const std::string& expected) {
+  return CLI::Validator(
+      [expected](std::string& text) -> std::string {
+        return text.find_first_not_of(" \t") == std::string::npos
+                   ? fmt::format("empty value; expected {} (leave the option out for the default)", expected)
+                   : "";
+      },
+      "NONEMPTY");
+}
+
 }  // namespace advx::cli

@@ -256,10 +256,13 @@ YAML::Node parse_value(const cd::SettingsLayer& layer, const std::string& via, c
 void apply_overrides(cd::SettingsLayer& layer, std::vector<RawAxis>& grid, const std::vector<std::string>& overrides) {
   for (const auto& item : overrides) {
     const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) {
+    // Spaces around the key are not part of it ('train.epochs = 5' as typed in a shell with quotes).
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = eq == std::string::npos ? eq : item.find_last_not_of(" \t", eq == 0 ? 0 : eq - 1);
+    if (eq == std::string::npos || first >= eq || last == std::string::npos || last < first) {
       throw layer.error({0, "--set"}, fmt::format("'{}': expected key=value, e.g. model.latent=200", item));
     }
-    const std::string key = item.substr(0, eq);
+    const std::string key = item.substr(first, last - first + 1);
     const std::string via = "--set " + item;
     const YAML::Node value = parse_value(layer, "--set", key, item.substr(eq + 1));
     if (key.rfind("grid.", 0) == 0) {

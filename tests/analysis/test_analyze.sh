@@ -63,6 +63,12 @@ for e, r in zip(a["points"], rows):
 assert b["checkpoint"] == "best" and b["hypervolume"]["reference"] == [0, 0.5] and b["hypervolume"]["reference_source"] == "given"
 assert a["knee"]["rank"] == 1 and any(t["role"] == "best gender removal" for t in a["table"])
 PY
+"$advx" analyze r.h5 --objectives 'test.ndcg@10:max,attack.gender.bacc:chance=0.5' --reference 0,0 >ref0.txt 2>&1
+check "a reference no front point beats in an objective: hypervolume 0 with a warning naming that objective" \
+  eval 'grep -q "^hypervolume 0 with reference" ref0.txt &&
+        grep -q "^warning: no point of the first front is better than the --reference in |attack.gender.bacc−0.5| ↓ (reference 0), so the hypervolume is 0" ref0.txt'
+"$advx" analyze r.h5 --objectives 'test.ndcg@10:max,attack.gender.bacc:chance=0.5' --reference 0,0.5 >ref-ok.txt 2>&1
+check "a reference the front beats gives no such warning" eval '! grep -q "better than the --reference" ref-ok.txt'
 
 # 2. --write: trial rows untouched.
 fingerprint() {
@@ -192,10 +198,19 @@ bad "only diverged trials" "div.h5: none of its 2 trials finished ok" analyze di
 check "results lists each diverged trial with its message" \
   test "$(grep -cE '^  diverged [0-9a-f]{16} adversaries.gender.lambda=0 adversaries.age.lambda=(0|100): loss became' div-results.txt)" -eq 2
 check "results shows the --set overrides" grep -q -- "--set train.lr=1e20" div-results.txt
+"$advx" results div.h5 --csv >div.csv
+check "results --csv gives each trial without checkpoint one row with empty metrics" \
+  test "$(grep -cE '^[0-9a-f]{16},diverged,,0,(0|100),[0-9]+,$' div.csv)" -eq 2
 bad "missing metric" "objective 'attack.occupation.bacc': no column 'last.attack.occupation.bacc'" analyze r.h5 \
   --objectives 'test.ndcg@10:max,attack.occupation.bacc:chance'
 bad "bad sense" "unknown sense 'maximum'" analyze r.h5 --objectives 'test.ndcg@10:maximum'
 bad "reference length" "--reference: 1 values for 3 objectives" analyze r.h5 --reference 0
+"$advx" analyze r.h5 --objectives '' >out.txt 2>err.txt
+check "an empty --objectives exits 2 instead of meaning the default" test $? -eq 2
+check "and says so" grep -q -- "--objectives: empty value; expected metric:sense" err.txt
+touch plotfile
+bad "--plot naming a file" "--plot plotfile: exists and is not a directory" analyze r.h5 --plot plotfile
+check "--plot naming a file fails before printing the report" test ! -s out.txt
 bad "missing file" "nope.h5: result file not found" analyze nope.h5
 ADVX_PLOT_SCRIPT=$tmp/none.py bad "missing plot script" "none.py: no such file" analyze r.h5 --plot p3
 # No usable Python: every candidate interpreter fails to import h5py (a poisoned module on PYTHONPATH).

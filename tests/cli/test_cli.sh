@@ -127,13 +127,19 @@ expect 2 "advx: error: .*demo.yaml: attributes.gender.class_weights.F: the data 
 one_line_error
 # A data set put there by hand (no stamp) is not taken for generated data (advx data synth writes one).
 mkdir -p "$tmp/byhand/users100-items60-seed1" && cp "$tmp/s60/"{users,movies,ratings}.dat "$tmp/byhand/users100-items60-seed1/"
-expect 2 "advx: error: $tmp/byhand/users100-items60-seed1: holds a data set but no synthetic.txt" -- \
+expect 2 "advx: error: $sweeps/demo.yaml: data: $tmp/byhand/users100-items60-seed1: holds a data set but no synthetic.txt" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/byhand" --set data.users=100 --set data.items=60
 one_line_error
 expect 0 'estimated cost: 515 GFLOP in all, 32.2 GFLOP per trial .* ≈ 10 core-seconds' -- \
   "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/not-generated"
 expect 0 'estimated cost: 8.6 GFLOP in all, .* under a core-second' -- \
   "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/not-generated" --set train.epochs=1
+expect 2 "advx: error: $sweeps/ml100k-gender-age.yaml: data: $tmp/no-ml100k: data directory not found" -- \
+  "$advx" train "$sweeps/ml100k-gender-age.yaml" --set data.path="$tmp/no-ml100k"
+one_line_error
+expect 0 'note: advx train runs the base settings and ignores --set grid.train.epochs=\[1, 2\] \(a single value: --set train.epochs=VALUE\)' -- \
+  "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
+  --set train.epochs=1 --set attackers.epochs=1 --set 'grid.train.epochs=[1, 2]'
 expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
 expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
 

@@ -122,6 +122,21 @@ TEST(SweepFileErrors, OverrideWithInvalidYaml) {
   EXPECT_TRUE(fails_with(t.path(), {"model.hidden=[600, 200"}, "--set: model.hidden: invalid YAML value '[600, 200'"));
 }
 
+TEST(SweepFileErrors, OverrideWithoutKey) {
+  TempSweep t(kMinimal);
+  EXPECT_TRUE(fails_with(t.path(), {"=5"}, "--set: '=5': expected key=value"));
+  EXPECT_TRUE(fails_with(t.path(), {"  =5"}, "--set: '  =5': expected key=value"));
+  EXPECT_TRUE(fails_with(t.path(), {"train.epochs"}, "--set: 'train.epochs': expected key=value"));
+}
+
+TEST(SweepFile, OverrideKeysIgnoreSurroundingSpaces) {
+  TempSweep t(kMinimal);
+  const auto sweep = SweepFile::load(t.path(), {" train.epochs = 7", "grid.model.latent =[8, 16]"});
+  EXPECT_EQ(sweep.base().train.epochs, 7);
+  ASSERT_EQ(sweep.grid().size(), 1u);
+  EXPECT_EQ(sweep.grid()[0].key, "model.latent");
+}
+
 TEST(SweepFileErrors, OverrideOfUnknownGridKey) {
   TempSweep t(kMinimal);
   EXPECT_TRUE(fails_with(t.path(), {"grid.model.latnet=[1, 2]"},

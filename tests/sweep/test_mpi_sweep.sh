@@ -213,6 +213,9 @@ done
 "$advx" merge --out merged.h5 shard0.h5 shard1.h5 shard2.h5 >merge.txt 2>&1
 check "merge exits 0" test $? -eq 0
 check "merged shards equal the single run" cmp -s <(rows r1.h5) <(rows merged.h5)
+check "results on a shard's file says it holds one shard" \
+  eval '"$advx" results shard1.h5 | grep -q "^shard1.h5: sweep mpi-test ([0-9a-f]*), shard 1/3 only (advx merge combines the shards), 3 of 3 trials recorded"'
+check "the merged file is the whole sweep" eval '"$advx" results merged.h5 | grep -q "^merged.h5: sweep mpi-test ([0-9a-f]*), $planned of $planned trials recorded"'
 before=$(rows shard0.h5 | wc -l)
 "$advx" sweep fast.yaml --shard 1/3 --out shard0.h5 >wrong-shard.txt 2>&1
 check "another shard into a shard's file exits 2" test $? -eq 2
