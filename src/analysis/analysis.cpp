@@ -243,17 +243,20 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   CostMatrix front_costs;
   for (auto i : a.front) front_costs.push_back(costs[i]);
   a.hypervolume = hypervolume(front_costs, ref_cost);
-  // A given reference that no front point beats in some objective makes the hypervolume 0, which reads as
-  // "no trade-off" unless the reason is named.
-  if (a.reference_given) {
+  // A given reference that no front point beats in every objective makes the hypervolume 0, which reads
+  // as "no trade-off" unless the reason is named.
+  if (a.reference_given && a.hypervolume == 0) {
     std::vector<std::string> unbeaten;
     for (std::size_t k = 0; k < m; ++k)
       if (std::none_of(front_costs.begin(), front_costs.end(), [&](const auto& c) { return c[k] < ref_cost[k]; }))
         unbeaten.push_back(fmt::format("{} (reference {:g})", a.objectives[k].label(), a.reference[k]));
-    if (!unbeaten.empty())
-      a.warnings.push_back(fmt::format("no point of the first front is better than the --reference in {}, so the "
-                                       "hypervolume is 0; the reference must be worse than the front in every objective",
-                                       fmt::join(unbeaten, ", ")));
+    a.warnings.push_back(
+        unbeaten.empty()
+            ? std::string("no point of the first front is better than the --reference in every objective at once, so "
+                          "the hypervolume is 0; the reference must be worse than the front in every objective")
+            : fmt::format("no point of the first front is better than the --reference in {}, so the hypervolume is 0; "
+                          "the reference must be worse than the front in every objective",
+                          fmt::join(unbeaten, ", ")));
   }
   a.knee = knee_point(costs, sorted.fronts.front());
 

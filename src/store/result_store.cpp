@@ -263,11 +263,18 @@ struct ResultStore::Impl {
     for (const char* key : {"run_started", "run_finished", "shard"})
       if (h5::read_attr_text(root, key, v)) extra_attrs[key] = v;
     if (header_only) return;
-    if (!h5::has_link(root, "trials")) throw InputError(fmt::format("{}: advx result file without /trials", p.string()));
     // A group HDF5 cannot list is a damaged file: an input error naming it, as for its datasets below.
     const auto damaged = [&](const char* group, const std::runtime_error& e) {
       return InputError(fmt::format("{}: {} cannot be read (damaged file?): {}", p.string(), group, e.what()));
     };
+    const auto has_link = [&](const char* name) {
+      try {
+        return h5::has_link(root, name);
+      } catch (const std::runtime_error& e) {
+        throw damaged("/", e);
+      }
+    };
+    if (!has_link("trials")) throw InputError(fmt::format("{}: advx result file without /trials", p.string()));
     const auto listed = [&](hid_t group, const char* name) {
       try {
         return h5::list(group);
@@ -321,7 +328,7 @@ struct ResultStore::Impl {
       throw InputError(fmt::format("{}: /trials has no trial_id column", p.string()));
     // A file of an earlier advx build lists its columns by name: read them in the order a new file has.
     if (!in_creation_order(trials.get(), "/trials")) order_as_written();
-    if (h5::has_link(root, "curves")) {
+    if (has_link("curves")) {
       auto group = h5::open_group(root, "curves");
       for (const auto& name : listed(group.get(), "/curves")) {
         const auto info = h5::info(group.get(), name);

@@ -381,13 +381,28 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       for (const auto& t : plan.trials)
         if (t.index % options.shard_count == options.shard_index && !store->finished(t.id)) pending.push_back(t.index);
       summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());
-      // Nothing to run for the same plan after a finished last run: leave the file as it is. Rewriting it
-      // would drop /analysis for no new trial, and would record sweep text or overrides (a comment, --set
-      // threads=2, another working directory) that no trial in the file ran with. A changed plan (grid
-      // values added or removed) is recorded with a rewrite, so that the file's coverage is this plan's.
+      // Nothing to run for the same plan (the same trials in this shard, the same name) after a finished
+      // last run: leave the file as it is. Rewriting it would drop /analysis for no new trial, and would
+      // record sweep text or overrides (a comment, --set threads=2, another working directory) that no
+      // trial in the file ran with. A changed plan (grid values added, removed or replaced) is recorded
+      // with a rewrite, so that the file's coverage is this plan's.
+      const auto shard_ids = [&options](const SweepPlan& p) {
+        std::set<std::string> ids;
+        for (const auto& t : p.trials)
+          if (t.index % options.shard_count == options.shard_index) ids.insert(t.id);
+        return ids;
+      };
+      const auto same_plan = [&] {
+        try {
+          return stored->overrides_recorded && stored->sweep_name == plan.name &&
+                 shard_ids(make_plan(SweepFile::from_text(stored->sweep_text, stored->sweep_path,
+                                                          stored->sweep_overrides))) == shard_ids(plan);
+        } catch (const std::exception&) {  // a header this advx cannot rebuild a plan from: rewrite it
+          return false;
+        }
+      };
       file_unchanged = pending.empty() && store->rows() > 0 && store->moved_aside().empty() && stored &&
-                       stored->planned_trials == summary.planned && stored->grid_keys == plan.grid_keys &&
-                       !store->attribute("run_finished").empty();
+                       !store->attribute("run_finished").empty() && same_plan();
       if (!file_unchanged) {
         for (const auto& h : hosts) store->add_host(h);
         store->set_attribute("run_started", now_text());

@@ -137,9 +137,9 @@ expect 0 'estimated cost: 8.6 GFLOP in all, .* under a core-second' -- \
 expect 2 "advx: error: $sweeps/ml100k-gender-age.yaml: data: $tmp/no-ml100k: data directory not found" -- \
   "$advx" train "$sweeps/ml100k-gender-age.yaml" --set data.path="$tmp/no-ml100k"
 one_line_error
-expect 0 'note: advx train runs the base settings and ignores --set grid.train.epochs=\[1, 2\] \(a single value: --set train.epochs=VALUE\)' -- \
+expect 0 'note: advx train runs the base settings and ignores --set grid.train.epochs=… \(a single value: --set train.epochs=VALUE\)' -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
-  --set train.epochs=1 --set attackers.epochs=1 --set 'grid.train.epochs=[1, 2]'
+  --set train.epochs=1 --set attackers.epochs=1 --set ' grid.train.epochs =[1, 2]'
 expect 2 'advx: error: .*demo.yaml.*latnt' -- "$advx" train "$sweeps/demo.yaml" --set model.latnt=3
 expect 2 'advx: error: .*adversaries.gender.lambda' -- "$advx" train "$sweeps/demo.yaml" --set adversaries.gender.lambda=-1
 

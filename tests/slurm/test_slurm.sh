@@ -85,7 +85,8 @@ fast_trials=9
 slow_trials=9
 
 rows() { "$advx" results "$1" --csv | tail -n +2 | sort; }
-trial_count() { "$advx" results "$1" --csv 2>/dev/null | tail -n +2 | cut -d, -f1 | sort -u | wc -l; }
+# Trials with a checkpoint (a failed or diverged trial has one CSV row with an empty checkpoint).
+trial_count() { "$advx" results "$1" --csv 2>/dev/null | awk -F, 'NR > 1 && $3 != "" {print $1}' | sort -u | wc -l; }
 duplicates() { "$advx" results "$1" --csv | tail -n +2 | cut -d, -f1,3 | sort | uniq -d | wc -l; }
 trial_ids() { "$advx" results "$1" --csv | tail -n +2 | cut -d, -f1 | sort -u; }
 
