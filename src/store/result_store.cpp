@@ -193,6 +193,7 @@ struct ResultStore::Impl {
       h5::write_string_attr(root, "sweep_name", header.sweep_name);
       h5::write_string_attr(root, "sweep_identity", header.sweep_identity);
       h5::write_string_attr(root, "sweep_path", header.sweep_path);
+      h5::write_string_attr(root, "working_directory", header.working_directory);
       h5::write_string_attr(root, "sweep_text", header.sweep_text);
       h5::write_strings_attr(root, "grid_keys", header.grid_keys);
       h5::write_strings_attr(root, "sweep_overrides", header.sweep_overrides);
@@ -252,6 +253,7 @@ struct ResultStore::Impl {
     h5::read_attr_text(root, "sweep_name", header.sweep_name);
     h5::read_attr_text(root, "sweep_identity", header.sweep_identity);
     h5::read_attr_text(root, "sweep_path", header.sweep_path);
+    h5::read_attr_text(root, "working_directory", header.working_directory);  // "" in files of earlier builds
     h5::read_attr_text(root, "sweep_text", header.sweep_text);
     h5::read_strings_attr(root, "grid_keys", header.grid_keys);
     header.overrides_recorded = h5::read_strings_attr(root, "sweep_overrides", header.sweep_overrides);

@@ -316,6 +316,30 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                      options.out.string(), (options.out / "NAME.h5").string()));
       if (const auto dir = options.out.parent_path(); dir.empty() || std::filesystem::is_directory(dir))
         (void)WriterLock(options.out, WriterLock::Writes::kWholeFile, "or choose another --out");
+      // A relative data.path is read from the working directory, and the identity compares it as written:
+      // resumed from another directory, the sweep would read other data into the same file. Checked
+      // before the data is loaded (or generated there).
+      const std::string cwd = std::filesystem::current_path().string();
+      if (!options.start_new && std::filesystem::is_regular_file(options.out)) {
+        std::string started_in;
+        try {
+          started_in = ResultStore::read_header(options.out).working_directory;
+        } catch (const std::exception&) {  // said below, where the file is read for the identity
+        }
+        std::set<std::string> relative;  // real data read relative to the working directory
+        if (!started_in.empty() && started_in != cwd)
+          for (const auto& t : plan.trials) {
+            if (t.index % options.shard_count != options.shard_index) continue;
+            const auto config = trial_config(sweep, t);
+            if (!config.data.synthetic && std::filesystem::path(config.data.path).is_relative())
+              relative.insert(config.data.path);
+          }
+        if (!relative.empty())
+          throw InputError(fmt::format(
+              "{}: its trials read the relative data.path {} from {}, but this run is in {}, where that path may be "
+              "other data; resume the sweep from {}",
+              options.out.string(), fmt::join(relative, ", "), started_in, cwd, started_in));
+      }
       // Every data set of this shard must load, and every trial's settings fit its data, before the file
       // is created or touched: a wrong data.path or an attribute the data does not have is one error and
       // exit 2, not a failed row per trial in a new file that a corrected rerun then refuses as another
@@ -364,6 +388,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
                                                                          .sweep_identity = plan.identity,
                                                                          .sweep_path = sweep_path,
+                                                                         .working_directory = cwd,
                                                                          .sweep_text = sweep.text(),
                                                                          .sweep_overrides = sweep.overrides(),
                                                                          .grid_keys = plan.grid_keys,

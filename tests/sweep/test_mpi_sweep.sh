@@ -107,6 +107,30 @@ check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
 mpirun -np 1 "$advx" sweep fast.yaml --out r2.h5 --set 'grid.train.epochs=[3, 4]' >axis.txt 2>&1
 check "a fixed setting made a grid axis is another sweep, and the refusal says so" \
   grep -q "another sweep (train.epochs: fixed 3 → grid axis)" axis.txt
+# A relative data.path is read from the working directory: resuming from another one is refused before
+# any data is read there, and the file stays as it was.
+"$advx" data synth --out rel-data --users 300 --items 150 >/dev/null
+cat >rel.yaml <<YAML
+name: rel
+data: {format: movielens-1m, path: rel-data}
+attributes:
+  gender: {type: categorical}
+model: {latent: 8}
+train: {epochs: 1, batch_size: 32}
+adversaries:
+  gender: {lambda: 0, heads: 1}
+attackers: {epochs: 1}
+YAML
+mpirun -np 1 "$advx" sweep rel.yaml --out rel.h5 >rel.txt 2>&1
+check "a sweep on real data by a relative path exits 0" test $? -eq 0
+cp rel.h5 rel-before.h5
+mkdir elsewhere && (cd elsewhere && mpirun -np 1 "$advx" sweep ../rel.yaml --out ../rel.h5 >../rel-elsewhere.txt 2>&1)
+check "resuming it from another directory exits 2" test $? -eq 2
+check "and says where to resume it" \
+  grep -q "rel.h5: its trials read the relative data.path rel-data from $tmp, but this run is in $tmp/elsewhere, .*resume the sweep from $tmp$" rel-elsewhere.txt
+check "the file stays as it was" cmp -s rel.h5 rel-before.h5
+mpirun -np 1 "$advx" sweep rel.yaml --out rel.h5 >rel-again.txt 2>&1
+check "from the directory it started in, it resumes" grep -q "1 already in rel.h5, 0 to run" rel-again.txt
 # A directory as --out is refused even with --new, which would otherwise move the directory aside.
 mkdir outdir && touch outdir/keep
 mpirun -np 1 "$advx" sweep fast.yaml --out outdir --new >outdir.txt 2>&1
@@ -298,14 +322,18 @@ check "the sweep over them completes" test "$(trial_count tag-d.h5)" -eq $planne
 # --checkpoint-every bounds what a hard kill loses: after kill -9 the rerun resumes from a periodic checkpoint.
 mpirun -np 1 "$advx" sweep slow.yaml --checkpoint-every 20 --out p.h5 >periodic.txt 2>&1 &
 mpirun_pid=$!
-for _ in $(seq 300); do [[ -n $(ls p.h5.ckpt 2>/dev/null) ]] && break; sleep 0.1; done
-check "a periodic checkpoint appears" test -n "$(ls p.h5.ckpt 2>/dev/null)"
+# A whole checkpoint (*.ckpt), not one still being written (*.ckpt.partial, renamed when complete): a
+# kill during the first write would leave nothing to resume.
+for _ in $(seq 300); do compgen -G "p.h5.ckpt/*.ckpt" >/dev/null && break; sleep 0.1; done
+check "a periodic checkpoint appears" compgen -G "p.h5.ckpt/*.ckpt"
 kill -9 "$(rank_pid p.h5 0)" 2>/dev/null
 wait $mpirun_pid 2>/dev/null
 mpirun -np 1 "$advx" sweep slow.yaml --checkpoint-every 20 --out p.h5 >periodic-rerun.txt 2>&1
 check "after kill -9 the rerun resumes from a periodic checkpoint (epoch multiple of 20)" \
-  grep -qE "resumed trial .* from checkpoint epoch ([1-9][0-9]*[02468]0|20|40|60|80)$" periodic-rerun.txt
-check "periodic run completes every trial once" test "$(trial_count p.h5)" -eq $planned
+  grep -qE "resumed trial .* from checkpoint epoch ([1-9][0-9]*[02468]0|20|40|60|80)$" periodic-rerun.txt ||
+  { ls -l p.h5.ckpt; tail -n 15 periodic-rerun.txt; }
+check "periodic run completes every trial once" test "$(trial_count p.h5)" -eq $planned ||
+  { "$advx" results p.h5; tail -n 15 periodic-rerun.txt; }
 
 # 5. The documented Python recipe (the first ```python block of SCHEMA.md) reads the file.
 recipe=$(awk '/^```python/{flag=1; next} /^```/{if (flag) exit} flag' "$schema")
@@ -318,5 +346,12 @@ print("recipe ok:", df.shape)
 PY
 sed -i "s#results/demo.h5#r2.h5#" recipe.py
 check "SCHEMA.md recipe runs with h5py/pandas" /usr/bin/python3 recipe.py
+check "SCHEMA.md lists the root attributes in the order the file does" /usr/bin/python3 - "$schema" r2.h5 <<'PY'
+import re, sys, h5py
+text = open(sys.argv[1]).read().split("### Root attributes", 1)[1].split("\n###", 1)[0]
+documented = [n for line in text.splitlines() if line.startswith("| `") for n in re.findall(r"`([^`]+)`", line.split("|")[1])]
+written = list(h5py.File(sys.argv[2], "r").attrs)
+assert documented == written, (documented, written)
+PY
 
 finish

@@ -45,6 +45,7 @@ struct StoreHeader {
   std::string sweep_name;
   std::string sweep_identity;
   std::string sweep_path;
+  std::string working_directory;             // where the run started: a relative data.path is read from there
   std::string sweep_text;
   std::vector<std::string> sweep_overrides;  // the --set values on top of sweep_text, in order
   bool overrides_recorded = true;            // false for a file of an advx that did not record them
