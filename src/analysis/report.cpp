@@ -1,11 +1,12 @@
 #include "advx/analysis/report.h"
-#include "advx/common/counted.h"
 
 #include <cmath>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "advx/common/counted.h"
 
 namespace advx {
 

@@ -6,8 +6,8 @@
 #include <csignal>
 #include <iostream>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
