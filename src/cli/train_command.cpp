@@ -92,12 +92,8 @@ void add_train_command(CLI::App& app, Command& selected) {
       const auto sweep = SweepFile::load(args->sweep, args->sets);
       TrialConfig config = sweep.base();
       if (args->threads > 0) config.threads = args->threads;
-      // SweepFile::load has checked that every --set is key=value with a key; spaces around the key are
-      // not part of it.
       for (const auto& set : args->sets) {
-        const auto eq = set.find('=');
-        const auto first = set.find_first_not_of(" \t");
-        const auto key = set.substr(first, set.find_last_not_of(" \t", eq - 1) - first + 1);
+        const auto key = override_key(set);
         if (key.rfind("grid.", 0) == 0)
           std::cerr << fmt::format("note: advx train runs the base settings and ignores --set {}=… (a single value: "
                                    "--set {}=VALUE)\n", key, key.substr(5));

@@ -255,14 +255,9 @@ YAML::Node parse_value(const cd::SettingsLayer& layer, const std::string& via, c
 /// Applies "key=value" overrides to the layer and the raw grid.
 void apply_overrides(cd::SettingsLayer& layer, std::vector<RawAxis>& grid, const std::vector<std::string>& overrides) {
   for (const auto& item : overrides) {
+    const std::string key = override_key(item);
+    if (key.empty()) throw layer.error({0, "--set"}, fmt::format("'{}': expected key=value, e.g. model.latent=200", item));
     const auto eq = item.find('=');
-    // Spaces around the key are not part of it ('train.epochs = 5' as typed in a shell with quotes).
-    const auto first = item.find_first_not_of(" \t");
-    const auto last = eq == std::string::npos ? eq : item.find_last_not_of(" \t", eq == 0 ? 0 : eq - 1);
-    if (eq == std::string::npos || first >= eq || last == std::string::npos || last < first) {
-      throw layer.error({0, "--set"}, fmt::format("'{}': expected key=value, e.g. model.latent=200", item));
-    }
-    const std::string key = item.substr(first, last - first + 1);
     const std::string via = "--set " + item;
     const YAML::Node value = parse_value(layer, "--set", key, item.substr(eq + 1));
     if (key.rfind("grid.", 0) == 0) {
@@ -298,6 +293,16 @@ std::string point_name(const GridAssignment& assignments) {
 }
 
 }  // namespace
+
+std::string override_key(std::string_view item) {
+  // Spaces around the key are not part of it ('train.epochs = 5' as typed in a shell with quotes).
+  const auto eq = item.find('=');
+  if (eq == std::string_view::npos) return "";
+  const auto key = item.substr(0, eq);
+  const auto first = key.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return "";
+  return std::string(key.substr(first, key.find_last_not_of(" \t") - first + 1));
+}
 
 SweepFile SweepFile::load(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
   return from_text(read_text(path), path, overrides);

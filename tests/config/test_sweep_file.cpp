@@ -129,6 +129,16 @@ TEST(SweepFileErrors, OverrideWithoutKey) {
   EXPECT_TRUE(fails_with(t.path(), {"train.epochs"}, "--set: 'train.epochs': expected key=value"));
 }
 
+TEST(SweepFile, OverrideKeyIsTheTrimmedTextBeforeTheFirstEquals) {
+  EXPECT_EQ(override_key("train.epochs=5"), "train.epochs");
+  EXPECT_EQ(override_key(" \tgrid.model.latent = [8, 16]"), "grid.model.latent");
+  EXPECT_EQ(override_key("data.path=a=b"), "data.path");
+  EXPECT_EQ(override_key("=5"), "");
+  EXPECT_EQ(override_key("   =5"), "");
+  EXPECT_EQ(override_key("train.epochs"), "");
+  EXPECT_EQ(override_key(""), "");
+}
+
 TEST(SweepFile, OverrideKeysIgnoreSurroundingSpaces) {
   TempSweep t(kMinimal);
   const auto sweep = SweepFile::load(t.path(), {" train.epochs = 7", "grid.model.latent =[8, 16]"});

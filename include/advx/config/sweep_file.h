@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct GridAxis {
 
 /// A (key, canonical value) assignment of one grid point.
 using GridAssignment = std::vector<std::pair<std::string, std::string>>;
+
+/// The key of a "key=value" override without the spaces around it ('train.epochs = 5' → "train.epochs");
+/// "" when there is no '=' or nothing before it.
+[[nodiscard]] std::string override_key(std::string_view item);
 
 class SweepFile {
  public:
