@@ -21,7 +21,10 @@ Stat summarize(const std::vector<double>& values) {
     return s;
   }
   s.mean = sum / static_cast<double>(s.n);
-  if (s.n < 2) return s;
+  if (s.n < 2) {
+    s.std = std::numeric_limits<double>::quiet_NaN();
+    return s;
+  }
   double ss = 0;
   for (double v : values)
     if (std::isfinite(v)) ss += (v - s.mean) * (v - s.mean);

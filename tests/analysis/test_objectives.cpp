@@ -66,7 +66,8 @@ TEST(AggregateTest, MeanAndSampleStd) {
   EXPECT_DOUBLE_EQ(s.std, 1.0);  // n − 1 in the denominator
   const auto one = summarize({4.0});
   EXPECT_EQ(one.n, 1);
-  EXPECT_DOUBLE_EQ(one.std, 0.0);
+  EXPECT_DOUBLE_EQ(one.mean, 4.0);
+  EXPECT_TRUE(std::isnan(one.std));  // undefined for one value (pandas: NaN), not 0
   EXPECT_TRUE(std::isnan(summarize({}).mean));
 }
 

@@ -17,7 +17,8 @@ namespace advx {
 class ResultStore;
 
 /// Mean and sample standard deviation (n − 1 in the denominator, as pandas and the paper's ± use) of the
-/// finite values; std = 0 for a single value, mean = std = NaN for none.
+/// finite values; std = NaN for a single value (a sample std is undefined there, as in pandas: 0 would
+/// claim the point has no spread), mean = std = NaN for none.
 struct Stat {
   double mean = 0;
   double std = 0;
