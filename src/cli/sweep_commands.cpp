@@ -323,12 +323,7 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
   };
   for (const auto& in : inputs) {
     if (in.header().sweep_identity != header.sweep_identity) {
-      std::string change;
-      try {
-        if (const auto& h = in.header(); h.overrides_recorded && !h.sweep_text.empty())
-          change = identity_change(header, SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides));
-      } catch (const std::exception&) {  // a file of an older advx: the identities alone
-      }
+      const auto change = identity_change(header, in.header());  // "" for a file of an older advx
       throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}){}; refusing to merge",
                                    in.path().string(), in.header().sweep_name, in.header().sweep_identity,
                                    inputs.front().path().string(), header.sweep_name, header.sweep_identity,
@@ -344,13 +339,7 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
     }
     if (existing && existing->header().sweep_identity != header.sweep_identity) {
       // Said here rather than by open_for_sweep, whose advice (--new) is the sweep command's.
-      std::string change;
-      try {
-        if (header.overrides_recorded && !header.sweep_text.empty())
-          change = identity_change(existing->header(), SweepFile::from_text(header.sweep_text, header.sweep_path,
-                                                                            header.sweep_overrides));
-      } catch (const std::exception&) {
-      }
+      const auto change = identity_change(existing->header(), header);
       throw InputError(fmt::format("{}: holds results of sweep '{}' (identity {}), not of '{}' (identity {}) that {} "
                                    "belongs to{}; refusing to merge into it: choose another --out",
                                    out, existing->header().sweep_name, existing->header().sweep_identity,

@@ -289,6 +289,15 @@ std::string identity_change(const StoreHeader& stored, const SweepFile& sweep) {
   }
 }
 
+std::string identity_change(const StoreHeader& stored, const StoreHeader& other) {
+  try {
+    if (other.sweep_text.empty() || !other.overrides_recorded) return "";
+    return identity_change(stored, SweepFile::from_text(other.sweep_text, other.sweep_path, other.sweep_overrides));
+  } catch (...) {
+    return "";
+  }
+}
+
 SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options) {
   const auto t0 = Clock::now();
   const SweepPlan plan = make_plan(sweep);
@@ -316,18 +325,28 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                      options.out.string(), (options.out / "NAME.h5").string()));
       if (const auto dir = options.out.parent_path(); dir.empty() || std::filesystem::is_directory(dir))
         (void)WriterLock(options.out, WriterLock::Writes::kWholeFile, "or choose another --out");
-      // A relative data.path is read from the working directory, and the identity compares it as written:
-      // resumed from another directory, the sweep would read other data into the same file. Checked
-      // before the data is loaded (or generated there).
+      // The file's header before this run, when it has one, read once: checked here before any data is
+      // loaded (or generated) for a run the file would refuse.
+      std::optional<StoreHeader> stored;
       const std::string cwd = std::filesystem::current_path().string();
-      if (!options.start_new && std::filesystem::is_regular_file(options.out)) {
-        std::string started_in;
+      if (!options.start_new && std::filesystem::exists(options.out)) {
         try {
-          started_in = ResultStore::read_header(options.out).working_directory;
-        } catch (const std::exception&) {  // said below, where the file is read for the identity
+          stored = ResultStore::read_header(options.out);
+        } catch (const InputError& e) {
+          // A file this run cannot read (damaged, not an advx file): the way out is --new.
+          throw InputError(fmt::format("{}; pass --new to move it aside and start a new file", e.what()));
+        } catch (const std::exception&) {  // open_for_sweep below says what is wrong with the file
         }
+        // Name what changed when the file belongs to another sweep (the store only knows the identities).
+        if (stored && stored->sweep_identity != plan.identity) {
+          if (const auto change = identity_change(*stored, sweep); !change.empty())
+            throw InputError(fmt::format("{}: holds results of another sweep{}. Pass --new to move the old file "
+                                         "aside, or choose another --out", options.out.string(), change));
+        }
+        // A relative data.path is read from the working directory, and the identity compares it as
+        // written: resumed from another directory, the sweep would read other data into the same file.
         std::set<std::string> relative;  // real data read relative to the working directory
-        if (!started_in.empty() && started_in != cwd)
+        if (stored && !stored->working_directory.empty() && stored->working_directory != cwd)
           for (const auto& t : plan.trials) {
             if (t.index % options.shard_count != options.shard_index) continue;
             const auto config = trial_config(sweep, t);
@@ -338,7 +357,8 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
           throw InputError(fmt::format(
               "{}: its trials read the relative data.path {} from {}, but this run is in {}, where that path may be "
               "other data; resume the sweep from {}",
-              options.out.string(), fmt::join(relative, ", "), started_in, cwd, started_in));
+              options.out.string(), fmt::join(relative, ", "), stored->working_directory, cwd,
+              stored->working_directory));
       }
       // Every data set of this shard must load, and every trial's settings fit its data, before the file
       // is created or touched: a wrong data.path or an attribute the data does not have is one error and
@@ -367,22 +387,6 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         } catch (const InputError& e) {
           throw InputError(fmt::format("{}: trial {} ({}): {}", sweep.path(), t.id, t.label(), e.what()));
         }
-      }
-      // Name what changed when the file belongs to another sweep (the store only knows the identities).
-      std::optional<StoreHeader> stored;  // the file's header before this run, when it has one
-      if (!options.start_new && std::filesystem::exists(options.out)) {
-        std::string change;
-        try {
-          stored = ResultStore::read_header(options.out);
-        } catch (const InputError& e) {
-          // A file this run cannot read (damaged, not an advx file): the way out is --new.
-          throw InputError(fmt::format("{}; pass --new to move it aside and start a new file", e.what()));
-        } catch (const std::exception&) {  // open_for_sweep below says what is wrong with the file
-        }
-        if (stored && stored->sweep_identity != plan.identity) change = identity_change(*stored, sweep);
-        if (!change.empty())
-          throw InputError(fmt::format("{}: holds results of another sweep{}. Pass --new to move the old file aside, "
-                                       "or choose another --out", options.out.string(), change));
       }
       const std::string sweep_path = std::filesystem::absolute(sweep.path()).string();
       store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,

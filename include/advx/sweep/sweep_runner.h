@@ -53,6 +53,8 @@ struct SweepSummary {
 /// header stores to `sweep`; "" when that cannot be worked out (a file of an older advx, a stored text
 /// that no longer loads), so the caller's generic message stands alone.
 std::string identity_change(const StoreHeader& stored, const SweepFile& sweep);
+/// The same between two files' headers (advx merge), "" when either cannot be rebuilt into a sweep.
+std::string identity_change(const StoreHeader& stored, const StoreHeader& other);
 
 SweepSummary run_sweep(const boost::mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options);
 
