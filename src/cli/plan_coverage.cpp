@@ -31,10 +31,7 @@ std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store)
       shards = std::stoll(label.substr(slash + 1));
       if (shards < 1 || shard < 0 || shard >= shards) return std::nullopt;
     }
-    const auto plan = make_plan(SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides));
-    std::set<std::string> ids;
-    for (const auto& t : plan.trials)
-      if (t.index % shards == shard) ids.insert(t.id);
+    auto ids = shard_trial_ids(make_plan(SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides)), shard, shards);
     if (static_cast<std::int64_t>(ids.size()) != h.planned_trials) return std::nullopt;
     return ids;
   } catch (const std::exception&) {

@@ -74,6 +74,13 @@ SweepPlan make_plan(const SweepFile& sweep) {
   return plan;
 }
 
+std::set<std::string> shard_trial_ids(const SweepPlan& plan, std::int64_t shard, std::int64_t shards) {
+  std::set<std::string> ids;
+  for (const auto& t : plan.trials)
+    if (t.index % shards == shard) ids.insert(t.id);
+  return ids;
+}
+
 TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec) {
   TrialConfig c = sweep.trial(spec.assignments);
   c.seed = spec.seed;

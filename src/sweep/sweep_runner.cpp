@@ -415,17 +415,13 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       // record sweep text or overrides (a comment, --set threads=2, another working directory) that no
       // trial in the file ran with. A changed plan (grid values added, removed or replaced) is recorded
       // with a rewrite, so that the file's coverage is this plan's.
-      const auto shard_ids = [&options](const SweepPlan& p) {
-        std::set<std::string> ids;
-        for (const auto& t : p.trials)
-          if (t.index % options.shard_count == options.shard_index) ids.insert(t.id);
-        return ids;
-      };
       const auto same_plan = [&] {
         try {
           return stored->overrides_recorded && stored->sweep_name == plan.name &&
-                 shard_ids(make_plan(SweepFile::from_text(stored->sweep_text, stored->sweep_path,
-                                                          stored->sweep_overrides))) == shard_ids(plan);
+                 shard_trial_ids(make_plan(SweepFile::from_text(stored->sweep_text, stored->sweep_path,
+                                                                stored->sweep_overrides)),
+                                 options.shard_index, options.shard_count) ==
+                     shard_trial_ids(plan, options.shard_index, options.shard_count);
         } catch (const std::exception&) {  // a header this advx cannot rebuild a plan from: rewrite it
           return false;
         }

@@ -5,6 +5,7 @@
 // same numbers on 1 or 64 ranks.
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,9 @@ struct SweepPlan {
 /// replicate setup, so adding values to an axis keeps the identity (a resumed sweep runs the new
 /// points) while any other change makes it a different sweep.
 [[nodiscard]] SweepPlan make_plan(const SweepFile& sweep);
+
+/// The ids of the plan's trials in shard `shard` of `shards` (index mod shards = shard; 0 of 1 = all).
+[[nodiscard]] std::set<std::string> shard_trial_ids(const SweepPlan& plan, std::int64_t shard, std::int64_t shards);
 
 /// The TrialConfig of a planned trial: the base settings with its assignments and its seed.
 [[nodiscard]] TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec);
