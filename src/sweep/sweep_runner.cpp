@@ -236,7 +236,11 @@ class Recorder {
     summary_.write_seconds += std::chrono::duration<double>(Clock::now() - w0).count();
     last_write_ = Clock::now();
     std::error_code ec;
-    for (const auto& id : unwritten_) std::filesystem::remove(checkpoint_dir(options_.out) / (id + ".ckpt"), ec);
+    // A *.ckpt.partial is a checkpoint write cut short by a kill: stale once the trial's row is in the file,
+    // and left behind it would keep the checkpoint directory after the sweep ends.
+    for (const auto& id : unwritten_)
+      for (const char* suffix : {".ckpt", ".ckpt.partial"})
+        std::filesystem::remove(checkpoint_dir(options_.out) / (id + suffix), ec);
     unwritten_.clear();
   }
 
