@@ -38,6 +38,7 @@ struct InspectArgs : SourceArgs {
 
 struct ExportArgs : SourceArgs {
   std::string out;
+  bool force = false;
 };
 
 void add_source_options(CLI::App* cmd, SourceArgs& a) {
@@ -196,11 +197,18 @@ void add_data_commands(CLI::App& app, Command& selected) {
   add_source_options(ex, *exp);
   ex->add_option("--fold", exp->split.fold, "Fold to export")->capture_default_str();
   ex->add_option("--out", exp->out, "Output directory (created)")->required();
+  ex->add_flag("--force", exp->force, "Replace a split already exported to --out");
   ex->callback([exp, &selected] {
     selected = [exp] {
       if (exp->split.fold < 0 || exp->split.fold >= exp->split.folds)
         throw InputError(fmt::format("--fold: expected 0..{} for --folds {}, got {}", exp->split.folds - 1,
                                      exp->split.folds, exp->split.fold));
+      // Another fold or seed written over an export would leave a reader comparing against other splits.
+      for (const char* name : {"meta.json", "train.tsv"})
+        if (!exp->force && std::filesystem::exists(std::filesystem::path(exp->out) / name))
+          throw InputError(fmt::format("{}: already holds an exported split ({}); choose another --out, or pass "
+                                       "--force to replace it",
+                                       exp->out, name));
       const Dataset data = load(*exp);
       const FoldSplit split = make_fold_split(data, exp->split);
       export_split(data, split, exp->split, exp->out);

@@ -20,6 +20,30 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
+/// The first --word in argv that is no option of `command`, named with the nearest option if one is close
+/// ("" when every --word is known). A misspelled option is the cause to report: CLI11 names it only after
+/// its own checks, so `advx sweep x.yaml --frmat csv` would otherwise say "--out is required".
+std::string unknown_option_message(CLI::App& command, const std::string& where, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--") break;  // what follows is positional
+    if (word.size() < 3 || word.compare(0, 2, "--") != 0) continue;
+    const auto name = word.substr(0, word.find('='));
+    if (command.get_option_no_throw(name) != nullptr || name == "--version") continue;
+    std::string near;
+    std::size_t nearest = 3;
+    for (const CLI::Option* opt : command.get_options())
+      for (const auto& lname : opt->get_lnames())
+        if (const auto d = advx::edit_distance(name, "--" + lname); d < nearest) {
+          nearest = d;
+          near = "--" + lname;
+        }
+    if (!near.empty()) return fmt::format("{}unknown option '{}' (did you mean '{}'?)", where, name, near);
+    return fmt::format("{}unknown option '{}'", where, name);
+  }
+  return "";
+}
+
 /// CLI11 reports a missing or misspelled command as "A subcommand is required"; say which word was not
 /// a command, and list the commands there are at that level.
 std::string parse_error_message(CLI::App& app, int argc, char** argv, const CLI::ParseError& e) {
@@ -51,6 +75,7 @@ std::string parse_error_message(CLI::App& app, int argc, char** argv, const CLI:
     level = *it;
     where += word + ": ";
   }
+  if (const auto unknown = unknown_option_message(*level, where, argc, argv); !unknown.empty()) return unknown;
   if (std::string(e.what()).find("subcommand is required") != std::string::npos)
     return fmt::format("{}a command is required, one of: {}", where, names(level));
   return e.what();

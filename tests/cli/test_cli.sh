@@ -48,6 +48,12 @@ expect 2 'advx: error: --fold: expected 0\.\.4 for --folds 5, got 5' -- \
 expect 2 'advx: error: --foldin: expected a number strictly between 0 and 1, got 0' -- \
   "$advx" data inspect --format csv --path "$tmp" --foldin 0
 expect 2 'advx: error: .*--bogus' -- "$advx" data inspect --format csv --path "$tmp" --bogus
+# A misspelled option is the error named, with the nearest option, even when a required one is missing too.
+expect 2 "advx: error: data: synth: unknown option '--user' \\(did you mean '--users'\\?\\)" -- "$advx" data synth --out "$tmp/s" --user 5
+one_line_error
+expect 2 "advx: error: analyze: unknown option '--objective' \\(did you mean '--objectives'\\?\\)" -- \
+  "$advx" analyze r.h5 --objective=test.ndcg@10
+expect 2 "advx: error: sweep: unknown option '--frmat'\$" -- "$advx" sweep x.yaml --frmat csv
 one_line_error
 expect 2 'advx: error: .*--path' -- "$advx" data inspect --format movielens-1m
 one_line_error
@@ -93,6 +99,17 @@ expect 2 'advx: error: --clusters must be in 2\.\.items/5 = 2\.\.20 for 100 item
 # Every --items the help allows works with the default clusters (60 items: 12 clusters).
 expect 0 'wrote' -- "$advx" data synth --out "$tmp/s60" --users 100 --items 60
 expect 2 'advx: error: .*--taste' -- "$advx" data synth --out "$tmp/s" --taste -1
+
+# export-split writes a fold's split; a second export into the same directory needs --force.
+expect 0 "wrote fold 0 of .* to $tmp/split" -- "$advx" data export-split --format movielens-1m --path "$tmp/syn" --out "$tmp/split"
+cp "$tmp/split/meta.json" "$tmp/split-meta.before"
+expect 2 "advx: error: $tmp/split: already holds an exported split \\(meta.json\\); choose another --out, or pass --force" -- \
+  "$advx" data export-split --format movielens-1m --path "$tmp/syn" --out "$tmp/split" --fold 1
+one_line_error
+checks=$((checks + 1))
+cmp -s "$tmp/split/meta.json" "$tmp/split-meta.before" || { echo "FAIL: refused export-split changed the split"; failures=$((failures + 1)); }
+expect 0 "wrote fold 1 of" -- "$advx" data export-split --format movielens-1m --path "$tmp/syn" --out "$tmp/split" --fold 1 --force
+expect 0 '"fold": 1' -- cat "$tmp/split/meta.json"
 
 # A trial on the demo sweep is deterministic: the same command twice gives identical metrics.
 sweeps=$(dirname "$data")/../sweeps
