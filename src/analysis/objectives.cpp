@@ -90,6 +90,12 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
       }
       if (used != text.size() || text.empty() || !std::isfinite(c))
         throw InputError(fmt::format("{}: objective '{}': chance level '{}' is not a number", source, entry, text));
+      // A balanced accuracy lies in 0..1; a level outside makes every trial "far from chance" alike.
+      const bool bacc = o.metric.size() >= 4 && o.metric.compare(o.metric.size() - 4, 4, "bacc") == 0;
+      if (bacc && (c < 0.0 || c > 1.0))
+        throw InputError(fmt::format("{}: objective '{}': chance level {:g} is outside 0..1, the range of a balanced "
+                                     "accuracy",
+                                     source, entry, c));
       o.chance = c;
     } else {
       throw InputError(

@@ -55,6 +55,11 @@ TEST(ObjectivesTest, BadSpecsNameTheEntry) {
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a:max,,b"); }, "empty objective"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("last.test.ndcg@10"); }, "without its checkpoint"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a.bacc:chance=half"); }, "'half' is not a number"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.gender.bacc:chance=2"); },
+                                 "chance level 2 is outside 0..1, the range of a balanced accuracy"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.gender.bacc:chance=-0.1"); }, "outside 0..1"));
+  EXPECT_EQ(parse_objectives("attack.occ.bacc:chance=1")[0].chance, 1.0) << "the bounds are levels a BAcc can have";
+  EXPECT_EQ(parse_objectives("attack.age.mae:chance=7.5")[0].chance, 7.5) << "only a BAcc is bounded";
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a:max,a:min"); }, "'a' given twice"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives(":max"); }, "names no metric"));
 }
