@@ -31,7 +31,8 @@ std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store)
       shards = std::stoll(label.substr(slash + 1));
       if (shards < 1 || shard < 0 || shard >= shards) return std::nullopt;
     }
-    auto ids = shard_trial_ids(make_plan(SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides)), shard, shards);
+    auto ids = shard_trial_ids(make_plan(SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides), h.grid_keys),
+                               shard, shards);
     if (static_cast<std::int64_t>(ids.size()) != h.planned_trials) return std::nullopt;
     return ids;
   } catch (const std::exception&) {

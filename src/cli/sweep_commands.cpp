@@ -91,10 +91,13 @@ int run_sweep_command(const SweepArgs& a) {
                    std::getenv("PMIX_RANK") == nullptr;
     const auto s = run_sweep(world, sweep, options);
     if (world.rank() == 0) {
-      std::cout << fmt::format("{}{} {}: {} planned, {} already done, {} run now ({} ok, {} diverged, {} failed{}) in {:.2f} s\n",
+      // Stopped, the counts add up to the plan: trials cancelled in flight, and those never handed out.
+      const auto not_started = s.planned - s.skipped - s.finished - s.cancelled;
+      std::cout << fmt::format("{}{} {}: {} planned, {} already done, {} run now ({} ok, {} diverged, {} failed{}{}) in {:.2f} s\n",
                                options.live ? "\r\033[K" : "", s.stopped ? "stopped" : "finished", a.out,
                                counted(s.planned, "trial"), s.skipped, s.finished, s.ok, s.diverged, s.failed,
-                               s.cancelled ? fmt::format(", {} cancelled", s.cancelled) : "", s.seconds);
+                               s.cancelled ? fmt::format(", {} cancelled", s.cancelled) : "",
+                               not_started > 0 ? fmt::format("; {} not started", not_started) : "", s.seconds);
       if (s.finished > 0)
         std::cout << fmt::format("coordinator: {:.2f} ms per trial ({:.2f} ms of it writing the file)\n",
                                  1e3 * s.coordinator_seconds / static_cast<double>(s.finished),
@@ -329,6 +332,13 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
                                    inputs.front().path().string(), header.sweep_name, header.sweep_identity,
                                    change.empty() ? "" : "; what differs" + change));
     }
+    // Trial ids hash the assignments in the grid's axis order, so the same trial of shards run with
+    // reordered axes would be two rows.
+    if (in.header().grid_keys != header.grid_keys)
+      throw InputError(fmt::format("{}: its grid axes ({}) are not in the order of {}'s ({}), so its trials have other "
+                                   "ids; refusing to merge: rerun that shard with the axes in the same order",
+                                   in.path().string(), fmt::join(in.header().grid_keys, ", "),
+                                   inputs.front().path().string(), fmt::join(header.grid_keys, ", ")));
     note(in);
   }
   if (std::filesystem::exists(out) && !std::filesystem::is_directory(out)) {

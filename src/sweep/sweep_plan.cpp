@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <string>
 
 #include <fmt/format.h>
@@ -27,11 +28,21 @@ std::string normal_path(const std::string& text) {
 }
 }  // namespace
 
-SweepPlan make_plan(const SweepFile& sweep) {
+SweepPlan make_plan(const SweepFile& sweep, const std::vector<std::string>& key_order) {
   SweepPlan plan;
   plan.name = sweep.name();
   plan.replicates = sweep.replicates();
   for (const auto& axis : sweep.grid()) plan.grid_keys.push_back(axis.key);
+  // id_axis[j]: the grid axis hashed j-th (file order, or key_order when it permutes the axes).
+  std::vector<std::size_t> id_axis(plan.grid_keys.size());
+  std::iota(id_axis.begin(), id_axis.end(), std::size_t{0});
+  if (key_order.size() == plan.grid_keys.size() && key_order != plan.grid_keys &&
+      std::is_permutation(key_order.begin(), key_order.end(), plan.grid_keys.begin())) {
+    for (std::size_t j = 0; j < key_order.size(); ++j)
+      id_axis[j] = static_cast<std::size_t>(
+          std::find(plan.grid_keys.begin(), plan.grid_keys.end(), key_order[j]) - plan.grid_keys.begin());
+    plan.grid_keys = key_order;
+  }
 
   std::string identity_text;
   for (const auto& [key, value] : trial_settings(sweep.base())) {
@@ -57,7 +68,7 @@ SweepPlan make_plan(const SweepFile& sweep) {
       rest /= n;
     }
     std::string canonical;
-    for (const auto& [k, v] : assignments) canonical += fmt::format("{}={}\n", k, v);
+    for (const auto a : id_axis) canonical += fmt::format("{}={}\n", assignments[a].first, assignments[a].second);
     for (std::int32_t r = 0; r < plan.replicates; ++r) {
       TrialSpec t;
       t.index = static_cast<std::int64_t>(plan.trials.size());

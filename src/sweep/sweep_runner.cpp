@@ -46,10 +46,11 @@ enum Tag : int { kReport = 1, kAssign = 2 };
 struct WorkerReport {
   bool has_record = false;
   bool cancelled = false;
+  int stop_signal = 0;  ///< the signal that stopped this worker (0: none); it then takes no more work
   TrialRecord record;
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & has_record & cancelled & record;
+    ar & has_record & cancelled & stop_signal & record;
   }
 };
 
@@ -304,7 +305,7 @@ std::string identity_change(const StoreHeader& stored, const StoreHeader& other)
 
 SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, const SweepOptions& options) {
   const auto t0 = Clock::now();
-  const SweepPlan plan = make_plan(sweep);
+  SweepPlan plan = make_plan(sweep);  // in the file's axis order once rank 0 has read it (below)
   const int rank = world.rank();
   const std::string host = hostname();
   std::vector<std::string> hosts;
@@ -341,6 +342,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
           throw InputError(fmt::format("{}; pass --new to move it aside and start a new file", e.what()));
         } catch (const std::exception&) {  // open_for_sweep below says what is wrong with the file
         }
+        // Axes reordered in the sweep file since the file's first run: its trials are the same, and
+        // their ids and seeds are those of the file's axis order (grid_keys).
+        if (stored) plan = make_plan(sweep, stored->grid_keys);
         // Name what changed when the file belongs to another sweep (the store only knows the identities).
         if (stored && stored->sweep_identity != plan.identity) {
           if (const auto change = identity_change(*stored, sweep); !change.empty())
@@ -423,7 +427,8 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         try {
           return stored->overrides_recorded && stored->sweep_name == plan.name &&
                  shard_trial_ids(make_plan(SweepFile::from_text(stored->sweep_text, stored->sweep_path,
-                                                                stored->sweep_overrides)),
+                                                                stored->sweep_overrides),
+                                           stored->grid_keys),
                                  options.shard_index, options.shard_count) ==
                      shard_trial_ids(plan, options.shard_index, options.shard_count);
         } catch (const std::exception&) {  // a header this advx cannot rebuild a plan from: rewrite it
@@ -464,6 +469,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   }
   mpi::broadcast(world, error, 0);
   if (!error.empty()) throw InputError(error);
+  // Every rank looks trials up by index in the plan, so all use rank 0's axis order.
+  std::vector<std::string> key_order = plan.grid_keys;
+  mpi::broadcast(world, key_order, 0);
+  if (key_order != plan.grid_keys) plan = make_plan(sweep, key_order);
 
   if (rank == 0) {
     WorkQueue queue(pending, options.stop);
@@ -495,6 +504,11 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
             if (auto status = world.iprobe(mpi::any_source, kReport)) {
               WorkerReport report;
               world.recv(status->source(), kReport, report);
+              // A signal to one worker (kill, a scheduler's notice) stops the run, as one to rank 0 does:
+              // the queue closes, rank 0's trial in flight is checkpointed, and the run exits as stopped.
+              // Without this the worker would cancel every trial still queued, one per request.
+              if (report.stop_signal != 0 && options.stop != nullptr && options.stop->load() == 0)
+                options.stop->store(report.stop_signal);
               // The worker gets its next trial before the result is written, so that the file write is
               // off its critical path; the result counts as acknowledged once it is in the file.
               const auto next = queue.next();
@@ -554,6 +568,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       WorkerReport report;
       report.has_record = rec.has_value();
       report.cancelled = !rec.has_value();
+      report.stop_signal = options.stop != nullptr ? options.stop->load() : 0;
       if (rec) report.record = std::move(*rec);
       world.send(0, kReport, report);
     }

@@ -275,6 +275,28 @@ check "two of three shards merged are not complete" eval '! "$advx" results m01.
 check "an unsharded run resumes the merged file (nothing to run)" grep -q "$planned already in m0.h5, 0 to run" m0-rerun.txt
 check "the merged file equals the single run" cmp -s <(rows r1.h5) <(rows m0.h5)
 
+# Axes reordered in the sweep file: the same trials, with the ids and seeds of the file's first run.
+awk '/^  adversaries.gender.lambda:/ {held = $0; next} {print} /^  split.fold:/ {print held}' fast.yaml >reordered.yaml
+check "the reordered sweep file has its axes swapped" \
+  eval 'test "$(grep -A2 "^grid:" reordered.yaml | tail -n 2 | cut -d: -f1 | tr -d " " | paste -sd,)" = split.fold,adversaries.gender.lambda'
+cp r1.h5 reorder.h5
+mpirun -np 2 "$advx" sweep reordered.yaml --out reorder.h5 >reorder.txt 2>&1
+check "a sweep file with its axes reordered runs nothing on the file of the first order" \
+  grep -q "$planned already in reorder.h5, 0 to run" reorder.txt
+check "and adds no rows" test "$(rows reorder.h5 | wc -l)" -eq "$(rows r1.h5 | wc -l)"
+cp r1.h5 reorder-add.h5
+mpirun -np 2 "$advx" sweep reordered.yaml --out reorder-add.h5 --set 'grid.split.fold=[0, 1, 2, 3]' >reorder-add.txt 2>&1
+check "reordered with a value added, it runs only the new trials" grep -q "12 trials, $planned already in reorder-add.h5, 3 to run" reorder-add.txt
+cp r1.h5 order-add.h5
+mpirun -np 1 "$advx" sweep fast.yaml --out order-add.h5 --set 'grid.split.fold=[0, 1, 2, 3]' >/dev/null 2>&1
+check "with the seeds of the first order (same rows as the same values added in that order)" \
+  cmp -s <(rows reorder-add.h5) <(rows order-add.h5)
+mpirun -np 1 "$advx" sweep reordered.yaml --shard 1/3 --out reordered-shard1.h5 >/dev/null 2>&1
+"$advx" merge --out mixed.h5 shard0.h5 reordered-shard1.h5 >mixed.txt 2>&1
+check "shards run with their axes in different orders are not merged (exit 2)" test $? -eq 2
+check "and the refusal names both orders" \
+  grep -q "reordered-shard1.h5: its grid axes (split.fold, adversaries.gender.lambda) are not in the order of shard0.h5's (adversaries.gender.lambda, split.fold)" mixed.txt
+
 # SIGUSR1 (SLURM's warning signal): trials in flight are checkpointed and resumed, with the same numbers.
 mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1.txt 2>&1 &
 mpirun_pid=$!
@@ -292,6 +314,22 @@ check "rerun resumes from a checkpoint epoch > 0" grep -qE "resumed trial .* fro
 check "checkpoints are removed once recorded" test -z "$(ls u.h5.ckpt 2>/dev/null)"
 mpirun -np 2 "$advx" sweep slow.yaml --out k-ref.h5 >/dev/null 2>&1
 check "resumed trials give the same metrics as uninterrupted ones" cmp -s <(rows u.h5) <(rows k-ref.h5)
+
+# A stop signal to a worker rank alone stops the run as one to rank 0 does: no trial still queued is
+# cancelled, the exit code says stopped, and a rerun completes it with the same numbers.
+mpirun -np 2 "$advx" sweep slow.yaml --out w.h5 >worker-stop.txt 2>&1 &
+mpirun_pid=$!
+check "a trial finishes before the worker is signalled" wait_rows w.h5 1
+sleep 0.3
+kill -TERM "$(rank_pid w.h5 1)"
+wait $mpirun_pid
+check "a stop of one worker exits 143 (128 + SIGTERM)" test $? -eq 143
+check "and the summary says stopped, with only trials in flight cancelled and the counts adding up" \
+  eval 'grep -qE "^stopped w.h5: $planned trials planned, 0 already done, ([0-9]+) run now \(.*, [12] cancelled(; [0-9]+ not started)?\)" worker-stop.txt' ||
+  tail -n 5 worker-stop.txt
+check "and says to rerun" grep -q "rerun the same command to resume" worker-stop.txt
+mpirun -np 2 "$advx" sweep slow.yaml --out w.h5 >worker-stop-rerun.txt 2>&1
+check "the rerun completes the sweep with the numbers of an uninterrupted run" cmp -s <(rows w.h5) <(rows k-ref.h5)
 
 # Checkpoints are resumed only under the settings they were trained with (the trial id names only the
 # grid values): --new moves them aside with the old file; left behind (the file deleted by hand), they

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 
@@ -71,6 +72,38 @@ TEST(SweepPlan, IdsAndSeedsDependOnParametersNotOnPosition) {
   for (const char* same : {"/tmp/advx-plan-data/", "/tmp/./advx-plan-data", "/tmp/x/../advx-plan-data//"})
     EXPECT_EQ(make_plan(SweepFile::load(a, {std::string("data.path=") + same})).identity, pa.identity) << same;
   EXPECT_NE(make_plan(SweepFile::load(a, {"data.path=/tmp/advx-plan-data2"})).identity, pa.identity);
+  for (const auto& p : {a, b}) std::filesystem::remove(p);
+}
+
+TEST(SweepPlan, KeyOrderOfAResultFileGivesReorderedAxesTheSameIdsAndSeeds) {
+  const auto a = write_sweep(std::string(kBase) + "grid:\n  adversaries.gender.lambda: [0, 200]\n  split.fold: [0, 1, 2]\n");
+  const auto b = write_sweep(std::string(kBase) + "grid:\n  split.fold: [0, 1, 2, 3]\n  adversaries.gender.lambda: [0, 200]\n");
+  const auto pa = make_plan(SweepFile::load(a));
+  const auto pb_own = make_plan(SweepFile::load(b));
+  const auto pb = make_plan(SweepFile::load(b), pa.grid_keys);
+  EXPECT_EQ(pa.identity, pb.identity);
+  EXPECT_EQ(pb.grid_keys, pa.grid_keys) << "the file's order is kept";
+  const auto by_values = [](const SweepPlan& p) {
+    std::map<std::string, std::pair<std::string, std::uint64_t>> out;  // "fold,λ" → (id, seed)
+    for (const auto& t : p.trials) {
+      std::string fold, lambda;
+      for (const auto& [k, v] : t.assignments) (k == "split.fold" ? fold : lambda) = v;
+      out[fold + "," + lambda] = {t.id, t.seed};
+    }
+    return out;
+  };
+  const auto ia = by_values(pa), ib = by_values(pb), ib_own = by_values(pb_own);
+  ASSERT_EQ(ib.size(), 8u);
+  for (const auto& [point, id_seed] : ia) {
+    EXPECT_EQ(ib.at(point), id_seed) << point;
+    EXPECT_NE(ib_own.at(point).first, id_seed.first) << point << ": without the key order the ids differ";
+  }
+  // The plan's own order (index, assignments) is still the sweep file's: only ids and seeds follow the file.
+  EXPECT_EQ(pb.trials[1].assignments[0].first, "split.fold");
+  EXPECT_EQ(pb.trials[1].assignments[1].second, "200");
+  // A key order that is no permutation of the axes (another grid) is ignored.
+  EXPECT_EQ(make_plan(SweepFile::load(b), {"split.fold"}).trials[0].id, pb_own.trials[0].id);
+  EXPECT_EQ(make_plan(SweepFile::load(b), {"split.fold", "train.lr"}).grid_keys, pb_own.grid_keys);
   for (const auto& p : {a, b}) std::filesystem::remove(p);
 }
 

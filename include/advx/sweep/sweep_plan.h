@@ -36,7 +36,12 @@ struct SweepPlan {
 /// Builds the plan. The sweep identity hashes the canonical base settings minus the grid axes and the
 /// replicate setup, so adding values to an axis keeps the identity (a resumed sweep runs the new
 /// points) while any other change makes it a different sweep.
-[[nodiscard]] SweepPlan make_plan(const SweepFile& sweep);
+///
+/// Trial ids and seeds hash the assignments in the order of the grid axes. `key_order`, when it holds
+/// the same keys as the grid in another order (a result file's grid_keys, written by its first run),
+/// sets that order for the ids, the seeds and plan.grid_keys: a sweep file whose axes were reordered
+/// then plans the same trials as the file holds. Otherwise it is ignored.
+[[nodiscard]] SweepPlan make_plan(const SweepFile& sweep, const std::vector<std::string>& key_order = {});
 
 /// The ids of the plan's trials in shard `shard` of `shards` (index mod shards = shard; 0 of 1 = all).
 [[nodiscard]] std::set<std::string> shard_trial_ids(const SweepPlan& plan, std::int64_t shard, std::int64_t shards);

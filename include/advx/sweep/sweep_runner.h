@@ -24,7 +24,9 @@ struct SweepOptions {
   std::filesystem::path out;                  ///< result file
   bool start_new = false;                     ///< move an existing file aside instead of resuming
   std::int32_t threads = 0;                   ///< oneDNN/OpenMP threads per rank (0: the sweep file's)
-  const std::atomic<int>* stop = nullptr;     ///< set by a signal handler: finish the current epoch, stop
+  /// Set by a signal handler (the signal's number): finish the current epoch, stop. Rank 0 also sets it
+  /// when a worker reports a stop, so the run stops as a whole (nothing more is handed out).
+  std::atomic<int>* stop = nullptr;
   std::ostream* log = nullptr;                ///< progress lines (rank 0); null = silent
   bool live = false;                          ///< log is a terminal: keep a live status line
   /// Shard mode: run only the trials whose plan index ≡ shard_index (mod shard_count), into their own
