@@ -11,6 +11,8 @@
 #include "advx/analysis/hypervolume.h"
 #include "advx/analysis/pareto.h"
 #include "advx/common/error.h"
+#include "advx/config/sweep_file.h"
+#include "advx/config/trial_settings.h"
 #include "advx/store/result_store.h"
 
 namespace advx {
@@ -54,6 +56,7 @@ std::string Analysis::model_name(std::size_t point) const {
     if (!parse_number(points[point].config[k], v)) return "";
     if (v != 0) active.push_back(lambda_attribute(key));
   }
+  active.insert(active.end(), fixed_lambda_attributes.begin(), fixed_lambda_attributes.end());
   if (active.empty()) return "MultVAE";
   if (active.size() == 1) {
     std::string initial = active.front().substr(0, 1);
@@ -150,6 +153,21 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   if (replicated) (options.per_replicate ? a.config_keys : a.replicate_keys).push_back("replicate");
   for (const auto& k : a.config_keys)
     if (!lambda_attribute(k).empty()) a.lambda_keys.push_back(k);
+  // A λ the sweep fixes (no grid axis) names the models too: at λ_gender = 100 fixed, λ_age = 0 is no
+  // MultVAE. The sweep's text is in the file; without it (an older file) only grid axes count.
+  const auto& h = store.header();
+  if (!h.sweep_text.empty() && h.overrides_recorded) {
+    try {
+      const auto sweep = SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides);
+      for (const auto& [key, value] : trial_settings(sweep.base())) {
+        double v = 0;
+        if (!lambda_attribute(key).empty() && std::find(h.grid_keys.begin(), h.grid_keys.end(), key) == h.grid_keys.end() &&
+            parse_number(value, v) && v != 0)
+          a.fixed_lambda_attributes.push_back(lambda_attribute(key));
+      }
+    } catch (const std::exception&) {  // a sweep text this advx cannot read: the grid axes only
+    }
+  }
 
   std::vector<RowGroup> groups;
   if (options.per_replicate) {

@@ -322,4 +322,18 @@ else
   echo "note: not root or no setpriv: the other-user lock checks are skipped"
 fi
 
+# 7. A λ the sweep fixes names the models too: with λ_gender = 100 fixed (no axis), λ_age = 0 is
+# AdvMultVAE-G, not MultVAE, and λ_age = 100 is AdvXMultVAE.
+sed -e '/^  adversaries.gender.lambda: \[/d' -e 's/^  adversaries.age.lambda: .*/  adversaries.age.lambda: [0, 100]/' \
+  -e 's/gender: {lambda: 0,/gender: {lambda: 100,/' "$demo" >fixed-gender.yaml
+check "the fixed-λ sweep file has λ_gender 100 and one axis" \
+  eval 'grep -q "gender: {lambda: 100," fixed-gender.yaml && test "$(grep -A3 "^grid:" fixed-gender.yaml | grep -c lambda)" -eq 1'
+"$advx" sweep fixed-gender.yaml --out fixed.h5 --set train.epochs=2 --set attackers.epochs=2 --set data.users=600 \
+  --set data.items=300 >fixed-sweep.log 2>&1
+"$advx" analyze fixed.h5 >fixed.txt 2>&1
+check "analyze of a sweep at a fixed λ_gender exits 0" test $? -eq 0
+check "its λ_age = 0 baseline is AdvMultVAE-G" grep -qE "^ +AdvMultVAE-G +0 " fixed.txt || cat fixed.txt
+check "its λ_age = 100 point is AdvXMultVAE" grep -qE "AdvXMultVAE +100 " fixed.txt
+check "and nothing in it is called MultVAE" bash -c "! grep -qE '(^| )MultVAE' fixed.txt"
+
 finish
