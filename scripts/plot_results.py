@@ -9,8 +9,9 @@ script uses the file's /analysis group (`advx analyze --write`) when present, el
 `last`, replicates = split.fold / *.seed / replicate) and highlights no front.
 
 Writes, as PNG and SVG:
-  ndcg_vs_<attr>_<bacc|mae>   test NDCG@10 against each attacker's score, mean ± std over replicates
-                              (error bars), the first Pareto front (all objectives) highlighted
+  ndcg_vs_<attr>_<bacc|mae>   test NDCG@10 (the smallest k when train.ks has no 10) against each attacker's
+                              score, mean ± std over replicates (error bars), the first Pareto front (all
+                              objectives) highlighted
   heatmap_<metric>            λ of the first two adversaries × each other, mean per cell, per metric
   val_curves                  the validation selection metric (train.select, NDCG@10 by default) per epoch
                               (/curves/val_select) of the table's picks
@@ -190,7 +191,11 @@ def main():
         groups.setdefault(tuple(text(trials[k][r]) if k in trials else "" for k in keys), []).append(r)
 
     prefix = checkpoint + "."
-    ndcg = prefix + "test.ndcg@10"
+    # Utility axis: NDCG@10, or the sweep's smallest k when train.ks has no 10; none at all: no scatter.
+    ndcg_cols = sorted((c for c in trials if re.fullmatch(re.escape(prefix) + r"test\.ndcg@\d+", c)),
+                       key=lambda c: int(c.rsplit("@", 1)[1]))
+    ndcg = prefix + "test.ndcg@10" if prefix + "test.ndcg@10" in trials else (ndcg_cols[0] if ndcg_cols else None)
+    recall = ndcg.replace("test.ndcg@", "test.recall@") if ndcg else None
     attack = [c for c in trials if c.startswith(prefix + "attack.") and (c.endswith(".bacc") or c.endswith(".mae"))]
     attack.sort(key=lambda c: (not c.endswith(".bacc"), c))
     files, data = [], {"file": args.file, "checkpoint": checkpoint, "config_keys": keys, "scatter": [], "heatmaps": []}
@@ -205,7 +210,7 @@ def main():
         return out
 
     # 1. NDCG@10 against each attacker's score.
-    for col in attack:
+    for col in attack if ndcg else []:
         metric = col[len(prefix):]
         fig, ax = plt.subplots(figsize=(6.4, 4.8))
         pts = []
@@ -234,13 +239,13 @@ def main():
         attr = metric.split(".")[1]
         kind = "balanced accuracy" if metric.endswith(".bacc") else "MAE"
         ax.set_xlabel(f"attacker {kind} ({attr}, {checkpoint} checkpoint)")
-        ax.set_ylabel("test NDCG@10")
+        ax.set_ylabel("test NDCG@" + ndcg.rsplit("@", 1)[1])
         ax.set_title(f"utility vs {attr} removal; config = ({', '.join(short(k) for k in keys)})", fontsize=9)
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
         name = f"ndcg_vs_{attr}_{metric.rsplit('.', 1)[1]}"
         save(fig, args.out, name, files)
-        data["scatter"].append({"name": name, "x_metric": metric, "y_metric": "test.ndcg@10", "points": pts})
+        data["scatter"].append({"name": name, "x_metric": metric, "y_metric": ndcg[len(prefix):], "points": pts})
 
     # 2. λ × λ heat maps.
     lam = [k for k in keys if re.match(r"adversaries\..+\.lambda$", k)]
@@ -248,7 +253,7 @@ def main():
         a_key, b_key = lam[0], lam[1]
         a_vals = sorted({float(trials[a_key][r]) for r in rows})
         b_vals = sorted({float(trials[b_key][r]) for r in rows})
-        for col in [c for c in (ndcg, prefix + "test.recall@10") if c in trials] + attack:
+        for col in [c for c in (ndcg, recall) if c and c in trials] + attack:
             metric = col[len(prefix):]
             grid = np.full((len(a_vals), len(b_vals)), np.nan)
             for i, av in enumerate(a_vals):

@@ -112,7 +112,8 @@ std::vector<Objective> default_objectives(const ResultStore& store, const std::s
   const auto prefix = checkpoint + ".";
   const auto ndcg = prefix + "test.ndcg@10";
   if (!store.has_column(ndcg))
-    throw InputError(fmt::format("{}: no column '{}' in /trials for the default objectives (metrics of checkpoint {}: {})",
+    throw InputError(fmt::format("{}: no column '{}' in /trials for the default objectives (metrics of checkpoint {}: {}); "
+                                 "name the objectives with --objectives",
                                  store.path().string(), ndcg, checkpoint, metric_list(store, checkpoint)));
   std::vector<Objective> out{{"test.ndcg@10", Sense::kMax, 0.5}}, continuous;
   const auto attack = prefix + "attack.";

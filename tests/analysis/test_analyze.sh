@@ -336,4 +336,18 @@ check "its λ_age = 0 baseline is AdvMultVAE-G" grep -qE "^ +AdvMultVAE-G +0 " f
 check "its λ_age = 100 point is AdvXMultVAE" grep -qE "AdvXMultVAE +100 " fixed.txt
 check "and nothing in it is called MultVAE" bash -c "! grep -qE '(^| )MultVAE' fixed.txt"
 
+# A sweep whose train.ks has no 10: the default objectives (NDCG@10) are missing, and analyze says how to
+# name others; with them, --plot draws NDCG at the sweep's smallest k.
+"$advx" sweep fixed-gender.yaml --out ks.h5 --set train.epochs=2 --set attackers.epochs=2 --set data.users=600 \
+  --set data.items=300 --set 'train.ks=[5, 20]' --set train.select=ndcg@5 >ks-sweep.log 2>&1
+bad "no NDCG@10 for the default objectives" "ks.h5: no column 'last.test.ndcg@10' in /trials for the default objectives" analyze ks.h5
+check "and the error says to name objectives" grep -qF "; name the objectives with --objectives" err.txt
+"$advx" analyze ks.h5 --objectives 'test.ndcg@5:max,attack.gender.bacc:chance' --plot plots-ks >ks-plot.txt 2>&1
+check "--plot on a sweep without k = 10 exits 0" test $? -eq 0 || cat ks-plot.txt
+check "and plots NDCG@5 against each attacker" "$py" - <<'PY'
+import json
+d = json.load(open("plots-ks/plot_data.json"))
+assert [s["y_metric"] for s in d["scatter"]] == ["test.ndcg@5", "test.ndcg@5"], d["scatter"]
+PY
+
 finish
