@@ -46,7 +46,7 @@ std::string Objective::label() const {
   switch (sense) {
     case Sense::kMax: return metric + " ↑";
     case Sense::kMin: return metric + " ↓";
-    case Sense::kChance: return fmt::format("|{}−{}| ↓", metric, chance);
+    case Sense::kChance: return fmt::format("|{}−{:.4g}| ↓", metric, chance);  // 1/21, not 0.047619047619047616
   }
   return metric;
 }
@@ -72,6 +72,14 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
       throw InputError(fmt::format("{}: objective '{}': name the metric without its checkpoint ('{}'); "
                                    "--checkpoint chooses it",
                                    source, entry, o.metric.substr(5)));
+    const auto metric_is = [&](std::string_view suffix) {
+      return o.metric.size() >= suffix.size() && o.metric.compare(o.metric.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    // A continuous attribute's attacker has no chance level: removal raises its MAE toward the constant
+    // predictor's, which is what max asks for.
+    if (sense.rfind("chance", 0) == 0 && metric_is("mae"))
+      throw InputError(fmt::format("{}: objective '{}': a MAE has no chance level; use {}:max (removal raises it)",
+                                   source, entry, o.metric));
     if (sense == "max") {
       o.sense = Sense::kMax;
     } else if (sense == "min") {
@@ -91,8 +99,7 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
       if (used != text.size() || text.empty() || !std::isfinite(c))
         throw InputError(fmt::format("{}: objective '{}': chance level '{}' is not a number", source, entry, text));
       // A balanced accuracy lies in 0..1; a level outside makes every trial "far from chance" alike.
-      const bool bacc = o.metric.size() >= 4 && o.metric.compare(o.metric.size() - 4, 4, "bacc") == 0;
-      if (bacc && (c < 0.0 || c > 1.0))
+      if (metric_is("bacc") && (c < 0.0 || c > 1.0))
         throw InputError(fmt::format("{}: objective '{}': chance level {:g} is outside 0..1, the range of a balanced "
                                      "accuracy",
                                      source, entry, c));

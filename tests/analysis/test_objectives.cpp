@@ -59,7 +59,11 @@ TEST(ObjectivesTest, BadSpecsNameTheEntry) {
                                  "chance level 2 is outside 0..1, the range of a balanced accuracy"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.gender.bacc:chance=-0.1"); }, "outside 0..1"));
   EXPECT_EQ(parse_objectives("attack.occ.bacc:chance=1")[0].chance, 1.0) << "the bounds are levels a BAcc can have";
-  EXPECT_EQ(parse_objectives("attack.age.mae:chance=7.5")[0].chance, 7.5) << "only a BAcc is bounded";
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.age.mae:chance"); },
+                                 "a MAE has no chance level; use attack.age.mae:max"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.age.mae:chance=7.5"); }, "a MAE has no chance level"));
+  EXPECT_EQ(parse_objectives("attack.x.score:chance=7.5")[0].chance, 7.5) << "only a BAcc is bounded";
+  EXPECT_EQ((Objective{"attack.occ.bacc", Sense::kChance, 1.0 / 21}).label(), "|attack.occ.bacc−0.04762| ↓");
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a:max,a:min"); }, "'a' given twice"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives(":max"); }, "names no metric"));
 }
