@@ -133,7 +133,9 @@ void add_slurm_command(CLI::App& app, Command& selected) {
   auto* cmd = app.add_subcommand("slurm", "Write a ready sbatch script for a sweep (and submit it with --submit)");
   cmd->add_option("sweep-file", a->sweep, "Sweep file (YAML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", a->out, "Result file (HDF5) the job writes")->required();
-  cmd->add_option("--ranks", a->ranks, "MPI ranks (tasks) of the job")->check(in_range(1, 100000))->capture_default_str();
+  auto* ranks = cmd->add_option("--ranks", a->ranks, "MPI ranks (tasks) of the job (not with --array: one process per task)")
+                    ->check(in_range(1, 100000))
+                    ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Threads (CPUs) per rank")->check(in_range(1, 1024))->capture_default_str();
   cmd->add_option("--time", a->time,
                   "Time limit per job, as sbatch takes it (MINUTES, HH:MM:SS, D-HH:MM:SS, …); the job requeues itself "
@@ -142,7 +144,8 @@ void add_slurm_command(CLI::App& app, Command& selected) {
   cmd->add_option("--partition", a->partition, "SLURM partition");
   cmd->add_option("--set", a->sets, "Override a sweep setting in the job, key=value (repeatable; as for advx sweep)");
   cmd->add_option("--array", a->array, "Shard mode: a job array of K independent processes (merge with `advx merge`)")
-      ->check(in_range(1, 100000));
+      ->check(in_range(1, 100000))
+      ->excludes(ranks);  // each array task is one process: --ranks would be silently ignored
   cmd->add_option("--warn-seconds", a->warn_seconds, "Seconds before the time limit at which SLURM sends USR1 (checkpoint)")
       ->check(in_range(10, 86400))
       ->capture_default_str();

@@ -173,6 +173,7 @@ slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"
 expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
 one_line_error
 expect 2 "advx: error: --time: expected a positive time limit" -- slurm --time 0
+expect 2 "advx: error: --ranks excludes --array" -- slurm --array 3 --ranks 2
 # sbatch's forms: minutes, D-HH; the limit is checked against the warning in seconds.
 expect 0 'advx-.*\.sbatch' -- slurm --time 30
 grep -q -- '^#SBATCH --time=30$' "$tmp"/advx-*.sbatch || { echo "FAIL: --time 30 (minutes) not passed to sbatch"; failures=$((failures + 1)); }
