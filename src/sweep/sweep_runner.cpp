@@ -397,15 +397,23 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         }
       }
       const std::string sweep_path = std::filesystem::absolute(sweep.path()).string();
-      store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
-                                                                         .sweep_identity = plan.identity,
-                                                                         .sweep_path = sweep_path,
-                                                                         .working_directory = cwd,
-                                                                         .sweep_text = sweep.text(),
-                                                                         .sweep_overrides = sweep.overrides(),
-                                                                         .grid_keys = plan.grid_keys,
-                                                                         .planned_trials = summary.planned},
-                                                 options.start_new));
+      try {
+        store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
+                                                                           .sweep_identity = plan.identity,
+                                                                           .sweep_path = sweep_path,
+                                                                           .working_directory = cwd,
+                                                                           .sweep_text = sweep.text(),
+                                                                           .sweep_overrides = sweep.overrides(),
+                                                                           .grid_keys = plan.grid_keys,
+                                                                           .planned_trials = summary.planned},
+                                                   options.start_new));
+      } catch (const InputError& e) {
+        // A file whose header reads but whose trials do not (a damaged dataset): the way out is --new too.
+        const std::string what = e.what();
+        if (stored && what.find("--new") == std::string::npos)
+          throw InputError(fmt::format("{}; pass --new to move it aside and start a new file", what));
+        throw;
+      }
       // A file holds one shard (or the whole sweep): two shards in one file would each rewrite it from
       // their own rows, and the file's shard label and planned count would describe only the last.
       const std::string shard = options.shard_count > 1 ? fmt::format("{}/{}", options.shard_index, options.shard_count) : "";

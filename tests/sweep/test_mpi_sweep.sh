@@ -104,6 +104,20 @@ check "another sweep is refused with exit 2" test $? -eq 2
 check "refusal names --new" grep -q -- "--new" other.txt
 check "refusal names the changed setting" grep -q "another sweep (train.lr: 0.001 → 0.01)" other.txt
 check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
+# A file whose header reads but whose trials do not (a damaged dataset) is refused with --new as the way out.
+cp r1.h5 damaged.h5
+/usr/bin/python3 -c "
+import h5py
+with h5py.File('damaged.h5', 'r+') as f:
+    del f['trials/replicate']
+    f.create_group('trials/replicate')
+"
+cp damaged.h5 damaged-before.h5
+mpirun -np 1 "$advx" sweep fast.yaml --out damaged.h5 >damaged.txt 2>&1
+check "a result file with a damaged dataset is refused with exit 2" test $? -eq 2
+check "naming the dataset and --new" \
+  grep -q "damaged.h5: /trials/replicate cannot be opened as a dataset (damaged file?); pass --new to move it aside" damaged.txt
+check "and left as it was" cmp -s damaged.h5 damaged-before.h5
 mpirun -np 1 "$advx" sweep fast.yaml --out r2.h5 --set 'grid.train.epochs=[3, 4]' >axis.txt 2>&1
 check "a fixed setting made a grid axis is another sweep, and the refusal says so" \
   grep -q "another sweep (train.epochs: fixed 3 → grid axis)" axis.txt
