@@ -339,6 +339,15 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
                                    "ids; refusing to merge: rerun that shard with the axes in the same order",
                                    in.path().string(), fmt::join(in.header().grid_keys, ", "),
                                    inputs.front().path().string(), fmt::join(header.grid_keys, ", ")));
+    // Shards trained on different data under the same settings (changed in place between their runs).
+    for (const auto& [settings, fp] : in.header().data_fingerprints) {
+      auto& have = header.data_fingerprints[settings];
+      if (!have.empty() && have != fp)
+        throw InputError(fmt::format("{}: its trials were trained on other data than {}'s ({}: data fingerprint {} vs {}); "
+                                     "refusing to merge",
+                                     in.path().string(), inputs.front().path().string(), settings, fp, have));
+      have = fp;
+    }
     note(in);
   }
   if (std::filesystem::exists(out) && !std::filesystem::is_directory(out)) {

@@ -6,8 +6,34 @@
 #include <fmt/format.h>
 
 #include "advx/common/error.h"
+#include "advx/common/hash.h"
 
 namespace advx {
+
+std::string fingerprint(const Dataset& data) {
+  // The arrays' bytes (little-endian on every platform advx builds for), each prefixed by its length so
+  // that moving a value from one array to the next changes the text.
+  std::string bytes;
+  const auto add = [&bytes](const auto& v) {
+    const std::uint64_t n = v.size();
+    bytes.append(reinterpret_cast<const char*>(&n), sizeof(n));
+    bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0]));
+  };
+  add(data.user_ids);
+  add(data.item_ids);
+  add(data.interactions.row_ptr());
+  add(data.interactions.col_idx());
+  for (const auto& c : data.attributes.columns()) {
+    add(c.name());
+    if (c.is_categorical()) {
+      for (const auto& label : c.labels()) add(label);
+      add(c.codes());
+    } else {
+      add(c.values());
+    }
+  }
+  return hex64(stable_hash(bytes));
+}
 
 double Dataset::density() const {
   if (users() == 0 || items() == 0) return 0.0;

@@ -194,6 +194,9 @@ struct ResultStore::Impl {
       h5::write_string_attr(root, "sweep_identity", header.sweep_identity);
       h5::write_string_attr(root, "sweep_path", header.sweep_path);
       h5::write_string_attr(root, "working_directory", header.working_directory);
+      std::vector<std::string> fingerprints;  // "FINGERPRINT data.k=v …", by settings
+      for (const auto& [settings, fp] : header.data_fingerprints) fingerprints.push_back(fp + " " + settings);
+      h5::write_strings_attr(root, "data_fingerprints", fingerprints);
       h5::write_string_attr(root, "sweep_text", header.sweep_text);
       h5::write_strings_attr(root, "grid_keys", header.grid_keys);
       h5::write_strings_attr(root, "sweep_overrides", header.sweep_overrides);
@@ -254,6 +257,11 @@ struct ResultStore::Impl {
     h5::read_attr_text(root, "sweep_identity", header.sweep_identity);
     h5::read_attr_text(root, "sweep_path", header.sweep_path);
     h5::read_attr_text(root, "working_directory", header.working_directory);  // "" in files of earlier builds
+    std::vector<std::string> fingerprints;  // absent in files of earlier builds
+    h5::read_strings_attr(root, "data_fingerprints", fingerprints);
+    for (const auto& line : fingerprints)
+      if (const auto space = line.find(' '); space != std::string::npos)
+        header.data_fingerprints[line.substr(space + 1)] = line.substr(0, space);
     h5::read_attr_text(root, "sweep_text", header.sweep_text);
     h5::read_strings_attr(root, "grid_keys", header.grid_keys);
     header.overrides_recorded = h5::read_strings_attr(root, "sweep_overrides", header.sweep_overrides);

@@ -373,6 +373,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       // exit 2, not a failed row per trial in a new file that a corrected rerun then refuses as another
       // sweep. Rank 0 runs trials too, so its cache keeps what it loaded here.
       std::set<std::string> checked;  // the settings check_trial_data reads, once per distinct value
+      // The data each trial reads, by its data settings: the file's earlier trials too, whose data must
+      // not have changed in place (the identity knows only the path).
+      std::map<std::string, std::string> fingerprints = stored ? stored->data_fingerprints : std::map<std::string, std::string>{};
+      std::set<std::string> fingerprinted;  // data settings whose data this run has fingerprinted
       for (const auto& t : plan.trials) {
         if (t.index % options.shard_count != options.shard_index) continue;
         const auto config = trial_config(sweep, t);
@@ -387,6 +391,19 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                        data_on_grid ? fmt::format("trial {} ({}): ", t.id, t.label()) : "", e.what()));
         }
         const Dataset& data = *loaded;
+        std::string data_settings = settings_key(config, {"data."});
+        std::replace(data_settings.begin(), data_settings.end(), '\n', ' ');
+        while (!data_settings.empty() && data_settings.back() == ' ') data_settings.pop_back();
+        if (fingerprinted.insert(data_settings).second) {
+          const auto now = fingerprint(data);
+          auto& recorded = fingerprints[data_settings];
+          if (!recorded.empty() && recorded != now)
+            throw InputError(fmt::format(
+                "{}: its trials were trained on other data than {} holds now (data fingerprint {} → {}): the data "
+                "changed since; restore it, or pass --new to move the file aside and start a new one",
+                options.out.string(), config.data.path, recorded, now));
+          recorded = now;
+        }
         auto key = settings_key(config, {"data.", "split.", "attributes."});
         for (const auto& adv : config.model.adversaries) key += "adversary " + adv.attribute + "\n";
         if (!checked.insert(key).second) continue;
@@ -402,6 +419,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                                                            .sweep_identity = plan.identity,
                                                                            .sweep_path = sweep_path,
                                                                            .working_directory = cwd,
+                                                                           .data_fingerprints = fingerprints,
                                                                            .sweep_text = sweep.text(),
                                                                            .sweep_overrides = sweep.overrides(),
                                                                            .grid_keys = plan.grid_keys,

@@ -46,6 +46,33 @@ TEST(Preprocess, OneCoreKeepsEveryUserWithAKeptRating) {
   EXPECT_EQ(ds.stats.kcore_passes, 1);
 }
 
+TEST(Fingerprint, ChangesWithInteractionsIdsAndAttributesOnly) {
+  const auto raw = read_movielens_1m(test::fixture("kcore"));
+  const PreprocessOptions one_core{.min_rating = 1.0f, .min_user = 1, .min_item = 1};
+  const auto base = fingerprint(preprocess(raw, one_core));
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(fingerprint(preprocess(read_movielens_1m(test::fixture("kcore")), one_core)), base) << "same data, same print";
+  auto rated = raw;  // the last rating moved to another item
+  rated.rating_item.back() = 10;
+  if (rated.rating_item.back() == raw.rating_item.back()) rated.rating_item.back() = 11;
+  EXPECT_NE(fingerprint(preprocess(rated, one_core)), base);
+  auto renamed = raw;  // one user's id changed (ratings follow)
+  for (auto& u : renamed.rating_user) u = u == 5 ? 6 : u;
+  renamed.user_ids.back() = 6;
+  EXPECT_NE(fingerprint(preprocess(renamed, one_core)), base);
+  auto older = preprocess(raw, one_core);  // one attribute value changed
+  auto ages = older.attributes.get("age").values();
+  ages[0] += 1;
+  AttributeTable table;
+  for (const auto& c : older.attributes.columns())
+    table.add(c.name() == "age" ? AttributeColumn::continuous("age", ages) : c);
+  older.attributes = table;
+  EXPECT_NE(fingerprint(older), base);
+  auto stats = preprocess(raw, one_core);  // preprocessing statistics are no content
+  stats.stats.kcore_passes = 99;
+  EXPECT_EQ(fingerprint(stats), base);
+}
+
 TEST(Preprocess, RejectsImpossibleOptions) {
   const auto raw = read_movielens_1m(test::fixture("kcore"));
   try {

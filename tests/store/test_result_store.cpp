@@ -33,7 +33,9 @@ class ResultStoreTest : public ::testing::Test {
 
   static StoreHeader header(const std::string& identity = "abc") {
     return {.sweep_name = "t", .sweep_identity = identity, .sweep_path = "s.yaml",
-            .working_directory = "/work/project", .sweep_text = "name: t\n",
+            .working_directory = "/work/project",
+            .data_fingerprints = {{"data.format=csv data.path=d", "0123456789abcdef"}, {"data.format=csv data.path=e", "fedcba9876543210"}},
+            .sweep_text = "name: t\n",
             .sweep_overrides = {"train.epochs=3", "split.fold=0"}, .grid_keys = {"adversaries.gender.lambda"}, .planned_trials = 3};
   }
   static TrialRecord record(const std::string& id, const std::string& lambda, const std::string& status = "ok") {
@@ -86,6 +88,7 @@ TEST_F(ResultStoreTest, ReadHeaderGivesTheHeaderAlone) {
   EXPECT_EQ(h.sweep_text, full.sweep_text);
   EXPECT_EQ(h.sweep_path, full.sweep_path);
   EXPECT_EQ(h.working_directory, "/work/project");
+  EXPECT_EQ(h.data_fingerprints, header().data_fingerprints);
   EXPECT_EQ(h.sweep_overrides, full.sweep_overrides);
   EXPECT_EQ(h.grid_keys, full.grid_keys);
   EXPECT_EQ(h.planned_trials, 3);

@@ -145,6 +145,19 @@ check "and says where to resume it" \
 check "the file stays as it was" cmp -s rel.h5 rel-before.h5
 mpirun -np 1 "$advx" sweep rel.yaml --out rel.h5 >rel-again.txt 2>&1
 check "from the directory it started in, it resumes" grep -q "1 already in rel.h5, 0 to run" rel-again.txt
+# Data changed in place (same path, other ratings) is not resumed into the file: its trials trained on
+# the old data. Restored, it resumes.
+cp rel-data/ratings.dat ratings.dat.orig
+sed -i '1,200s/::5::/::1::/' rel-data/ratings.dat
+check "the edit changes the data" bash -c "! cmp -s rel-data/ratings.dat ratings.dat.orig"
+mpirun -np 1 "$advx" sweep rel.yaml --out rel.h5 >rel-changed.txt 2>&1
+check "a resume on data changed in place exits 2" test $? -eq 2
+check "and says the data changed, with --new as the way out" \
+  grep -qE "rel.h5: its trials were trained on other data than rel-data holds now \(data fingerprint [0-9a-f]{16} → [0-9a-f]{16}\): the data changed since; restore it, or pass --new" rel-changed.txt
+check "the file stays as it was" cmp -s rel.h5 rel-before.h5
+cp ratings.dat.orig rel-data/ratings.dat
+mpirun -np 1 "$advx" sweep rel.yaml --out rel.h5 >rel-restored.txt 2>&1
+check "with the data restored it resumes" grep -q "1 already in rel.h5, 0 to run" rel-restored.txt
 # A directory as --out is refused even with --new, which would otherwise move the directory aside.
 mkdir outdir && touch outdir/keep
 mpirun -np 1 "$advx" sweep fast.yaml --out outdir --new >outdir.txt 2>&1
@@ -310,6 +323,18 @@ mpirun -np 1 "$advx" sweep reordered.yaml --shard 1/3 --out reordered-shard1.h5 
 check "shards run with their axes in different orders are not merged (exit 2)" test $? -eq 2
 check "and the refusal names both orders" \
   grep -q "reordered-shard1.h5: its grid axes (split.fold, adversaries.gender.lambda) are not in the order of shard0.h5's (adversaries.gender.lambda, split.fold)" mixed.txt
+# Shards whose data changed in place between their runs (the same settings, another fingerprint).
+cp shard1.h5 shard1-other-data.h5
+/usr/bin/python3 -c "
+import h5py
+with h5py.File('shard1-other-data.h5', 'r+') as f:
+    prints = [p.decode() if isinstance(p, bytes) else p for p in f.attrs['data_fingerprints']]
+    assert len(prints) == 1, prints
+    f.attrs['data_fingerprints'] = ['0' * 16 + prints[0][16:]]
+"
+"$advx" merge --out mixed-data.h5 shard0.h5 shard1-other-data.h5 >mixed-data.txt 2>&1
+check "shards trained on other data under the same settings are not merged (exit 2)" test $? -eq 2
+check "and the refusal says so" grep -qE "shard1-other-data.h5: its trials were trained on other data than shard0.h5's \(data\..*: data fingerprint 0{16} vs [0-9a-f]{16}\); refusing to merge" mixed-data.txt
 
 # SIGUSR1 (SLURM's warning signal): trials in flight are checkpointed and resumed, with the same numbers.
 mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1.txt 2>&1 &

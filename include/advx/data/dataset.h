@@ -50,6 +50,10 @@ struct Dataset {
   [[nodiscard]] double density() const;
 };
 
+/// 16 hex digits that change with the data set's content: its interactions, user and item ids and
+/// attributes. A result file records it, so a resume on data changed in place is refused.
+[[nodiscard]] std::string fingerprint(const Dataset& data);
+
 /// Validates the options (InputError naming the option) and applies them. Item order is the sorted
 /// order of item ids among *all* ratings, user order the sorted user ids; both survive re-indexing.
 /// k-core pass: count per user and per item on the current matrix, then drop items below min_item and

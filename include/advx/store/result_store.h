@@ -46,6 +46,8 @@ struct StoreHeader {
   std::string sweep_identity;
   std::string sweep_path;
   std::string working_directory;             // where the run started: a relative data.path is read from there
+  /// The data each trial trained on: its data.* settings (one line, "k=v k=v") → fingerprint(Dataset).
+  std::map<std::string, std::string> data_fingerprints;
   std::string sweep_text;
   std::vector<std::string> sweep_overrides;  // the --set values on top of sweep_text, in order
   bool overrides_recorded = true;            // false for a file of an advx that did not record them
