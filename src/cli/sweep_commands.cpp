@@ -384,13 +384,17 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
   }
   auto merged = ResultStore::open_for_sweep(out, header, false);
   merged.set_attribute("shard", label);
+  const std::size_t rows_before = merged.rows();
   std::size_t taken = 0;
   for (const auto& in : inputs) {
     const auto n = merged.merge_from(in);
     fmt::print("{}: {} of {} rows taken\n", in.path().string(), n, in.rows());
     taken += n;
   }
-  fmt::print("{}: {} ({} added)\n", out, counted(merged.rows(), "trial"), taken);
+  // A row taken is a new trial, or a finished one in place of a failed row of the same trial.
+  const std::size_t added = merged.rows() - rows_before, replaced = taken - added;
+  fmt::print("{}: {} ({} added{})\n", out, counted(merged.rows(), "trial"), added,
+             replaced > 0 ? fmt::format(", {} replacing failed rows", replaced) : "");
   return 0;
 }
 

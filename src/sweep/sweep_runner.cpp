@@ -328,7 +328,11 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       if (std::filesystem::is_directory(options.out))
         throw InputError(fmt::format("--out {}: is a directory; expected the path of a result file, e.g. {}",
                                      options.out.string(), (options.out / "NAME.h5").string()));
-      if (const auto dir = options.out.parent_path(); dir.empty() || std::filesystem::is_directory(dir))
+      // A directory of --out that does not exist is created; said in the log, so that a typo in the path
+      // is seen at once rather than when the results are looked for.
+      const auto out_dir = options.out.parent_path();
+      const bool creates_dir = !out_dir.empty() && !std::filesystem::exists(out_dir);
+      if (const auto& dir = out_dir; dir.empty() || std::filesystem::is_directory(dir))
         (void)WriterLock(options.out, WriterLock::Writes::kWholeFile, "or choose another --out");
       // The file's header before this run, when it has one, read once: checked here before any data is
       // loaded (or generated) for a run the file would refuse.
@@ -481,6 +485,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                : fmt::format(", its checkpoints to {}", to.string());
       }
       if (options.log) {
+        if (creates_dir) *options.log << fmt::format("created the directory {} for --out\n", out_dir.string());
         if (!store->moved_aside().empty())
           *options.log << fmt::format("moved the old {} aside to {}{}\n", options.out.string(), store->moved_aside(),
                                       moved_checkpoints);

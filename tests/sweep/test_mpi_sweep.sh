@@ -104,6 +104,10 @@ check "another sweep is refused with exit 2" test $? -eq 2
 check "refusal names --new" grep -q -- "--new" other.txt
 check "refusal names the changed setting" grep -q "another sweep (train.lr: 0.001 → 0.01)" other.txt
 check "refused file untouched" test "$(rows r2.h5 | wc -l)" -eq "$before"
+# A directory of --out that does not exist is created, and the log says so (a typo shows at once).
+mpirun -np 1 "$advx" sweep fast.yaml --out sub/dir/n.h5 --set 'grid.split.fold=[0]' >newdir.txt 2>&1
+check "a sweep into a new directory says it created it" grep -q "^created the directory sub/dir for --out$" newdir.txt
+check "and writes its file there" test -s sub/dir/n.h5
 # A file whose header reads but whose trials do not (a damaged dataset) is refused with --new as the way out.
 cp r1.h5 damaged.h5
 /usr/bin/python3 -c "
@@ -323,6 +327,16 @@ mpirun -np 1 "$advx" sweep reordered.yaml --shard 1/3 --out reordered-shard1.h5 
 check "shards run with their axes in different orders are not merged (exit 2)" test $? -eq 2
 check "and the refusal names both orders" \
   grep -q "reordered-shard1.h5: its grid axes (split.fold, adversaries.gender.lambda) are not in the order of shard0.h5's (adversaries.gender.lambda, split.fold)" mixed.txt
+# A finished row replaces a failed row of the same trial, and the summary tells the two apart.
+cp shard0.h5 shard0-failed.h5
+/usr/bin/python3 -c "
+import h5py
+with h5py.File('shard0-failed.h5', 'r+') as f:
+    f['trials/status'][0] = 'failed'
+"
+"$advx" merge --out replaced.h5 shard0-failed.h5 shard0.h5 >replaced.txt 2>&1
+check "merge counts a failed row replaced apart from trials added" \
+  grep -q "^replaced.h5: 3 trials (3 added, 1 replacing failed rows)$" replaced.txt || cat replaced.txt
 # Shards whose data changed in place between their runs (the same settings, another fingerprint).
 cp shard1.h5 shard1-other-data.h5
 /usr/bin/python3 -c "
