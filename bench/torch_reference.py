@@ -6,7 +6,8 @@ Use Debian's interpreter (torch 1.13 + numpy only): /usr/bin/python3.
 
 Input: a split directory from
     advx data export-split --format movielens-100k --path /work/shared/data/ml-100k --fold 0 --out /tmp/ml100k-f0
-(meta.json, train.tsv, {val,test}_{foldin,heldout}.tsv, users_{train,val,test}.tsv).
+(meta.json, train.tsv, {val,test}_{foldin,heldout}.tsv, users_{train,val,test}.tsv; items.tsv maps columns to
+item ids).
 
 Examples:
     # MultVAE with passive probes (lambda = 0), paper setup otherwise, 1 thread:

@@ -74,6 +74,13 @@ void export_split(const Dataset& data, const FoldSplit& split, const SplitOption
   write_users(files, "users_train.tsv", data, split.train_users);
   write_users(files, "users_val.tsv", data, split.val.users);
   write_users(files, "users_test.tsv", data, split.test.users);
+  {
+    // Column j of every matrix above is the item with this original id (the files' item ids are columns).
+    auto out = fmt::output_file(files.open("items.tsv").string());
+    out.print("col\titem_id\n");
+    for (std::size_t j = 0; j < split.items.size(); ++j)
+      out.print("{}\t{}\n", j, data.item_ids[static_cast<std::size_t>(split.items[j])]);
+  }
 
   nlohmann::ordered_json meta;
   meta["source"] = data.source;

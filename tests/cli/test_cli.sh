@@ -110,6 +110,19 @@ checks=$((checks + 1))
 cmp -s "$tmp/split/meta.json" "$tmp/split-meta.before" || { echo "FAIL: refused export-split changed the split"; failures=$((failures + 1)); }
 expect 0 "wrote fold 1 of" -- "$advx" data export-split --format movielens-1m --path "$tmp/syn" --out "$tmp/split" --fold 1 --force
 expect 0 '"fold": 1' -- cat "$tmp/split/meta.json"
+# items.tsv maps every column of the split's matrices to its item id in the data.
+checks=$((checks + 1))
+/usr/bin/python3 - "$tmp/split" "$tmp/syn/ratings.dat" <<'PY' || { echo "FAIL: items.tsv does not map the split's columns to item ids"; failures=$((failures + 1)); }
+import json, sys
+split, ratings = sys.argv[1], sys.argv[2]
+meta = json.load(open(split + "/meta.json"))
+rows = [l.rstrip("\n").split("\t") for l in open(split + "/items.tsv")][1:]
+assert [int(r[0]) for r in rows] == list(range(meta["n_items"])), "one row per column, in order"
+ids = [int(r[1]) for r in rows]
+assert ids == sorted(set(ids)), "ascending, distinct"
+known = {int(l.split("::")[1]) for l in open(ratings)}
+assert set(ids) <= known, "every id is an item of the data"
+PY
 
 # A trial on the demo sweep is deterministic: the same command twice gives identical metrics.
 sweeps=$(dirname "$data")/../sweeps
