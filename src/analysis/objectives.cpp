@@ -72,12 +72,9 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
       throw InputError(fmt::format("{}: objective '{}': name the metric without its checkpoint ('{}'); "
                                    "--checkpoint chooses it",
                                    source, entry, o.metric.substr(5)));
-    const auto metric_is = [&](std::string_view suffix) {
-      return o.metric.size() >= suffix.size() && o.metric.compare(o.metric.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
     // A continuous attribute's attacker has no chance level: removal raises its MAE toward the constant
     // predictor's, which is what max asks for.
-    if (sense.rfind("chance", 0) == 0 && metric_is("mae"))
+    if (sense.rfind("chance", 0) == 0 && o.metric.ends_with(".mae"))
       throw InputError(fmt::format("{}: objective '{}': a MAE has no chance level; use {}:max (removal raises it)",
                                    source, entry, o.metric));
     if (sense == "max") {
@@ -99,7 +96,7 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
       if (used != text.size() || text.empty() || !std::isfinite(c))
         throw InputError(fmt::format("{}: objective '{}': chance level '{}' is not a number", source, entry, text));
       // A balanced accuracy lies in 0..1; a level outside makes every trial "far from chance" alike.
-      if (metric_is("bacc") && (c < 0.0 || c > 1.0))
+      if (o.metric.ends_with(".bacc") && (c < 0.0 || c > 1.0))
         throw InputError(fmt::format("{}: objective '{}': chance level {:g} is outside 0..1, the range of a balanced "
                                      "accuracy",
                                      source, entry, c));

@@ -324,22 +324,17 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
     auto& p = planned[s.attribute("shard")];
     p = std::max(p, s.header().planned_trials);
   };
-  for (const auto& in : inputs) {
-    if (in.header().sweep_identity != header.sweep_identity) {
-      const auto change = identity_change(header, in.header());  // "" for a file of an older advx
-      throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}){}; refusing to merge",
-                                   in.path().string(), in.header().sweep_name, in.header().sweep_identity,
-                                   inputs.front().path().string(), header.sweep_name, header.sweep_identity,
-                                   change.empty() ? "" : "; what differs" + change));
-    }
-    // Trial ids hash the assignments in the grid's axis order, so the same trial of shards run with
+  // What the identity does not cover, checked for every input and the output's earlier rows alike.
+  const auto absorb = [&](const ResultStore& in) {
+    // Trial ids hash the assignments in the grid's axis order, so the same trial of files run with
     // reordered axes would be two rows.
     if (in.header().grid_keys != header.grid_keys)
       throw InputError(fmt::format("{}: its grid axes ({}) are not in the order of {}'s ({}), so its trials have other "
-                                   "ids; refusing to merge: rerun that shard with the axes in the same order",
+                                   "ids; refusing to merge (a shard run anew, with --new or another --out, from the "
+                                   "sweep file with its axes in that order can be merged)",
                                    in.path().string(), fmt::join(in.header().grid_keys, ", "),
                                    inputs.front().path().string(), fmt::join(header.grid_keys, ", ")));
-    // Shards trained on different data under the same settings (changed in place between their runs).
+    // Trials trained on different data under the same settings (changed in place between the runs).
     for (const auto& [settings, fp] : in.header().data_fingerprints) {
       auto& have = header.data_fingerprints[settings];
       if (!have.empty() && have != fp)
@@ -348,6 +343,16 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
                                      in.path().string(), inputs.front().path().string(), settings, fp, have));
       have = fp;
     }
+  };
+  for (const auto& in : inputs) {
+    if (in.header().sweep_identity != header.sweep_identity) {
+      const auto change = identity_change(header, in.header());  // "" for a file of an older advx
+      throw InputError(fmt::format("{}: belongs to sweep '{}' (identity {}), {} to '{}' (identity {}){}; refusing to merge",
+                                   in.path().string(), in.header().sweep_name, in.header().sweep_identity,
+                                   inputs.front().path().string(), header.sweep_name, header.sweep_identity,
+                                   change.empty() ? "" : "; what differs" + change));
+    }
+    absorb(in);
     note(in);
   }
   if (std::filesystem::exists(out) && !std::filesystem::is_directory(out)) {
@@ -365,7 +370,10 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
                                    header.sweep_name, header.sweep_identity, inputs.front().path().string(),
                                    change.empty() ? "" : "; what differs" + change));
     }
-    if (existing && existing->rows() > 0) note(*existing);
+    if (existing && existing->rows() > 0) {
+      absorb(*existing);
+      note(*existing);
+    }
   }
   // The output keeps a shard label only when everything in it is that one shard. A file holding several
   // shards is labelled as the whole sweep, so an unsharded run can complete it (and a shard run into it

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <string>
 
 #include <fmt/format.h>
@@ -28,21 +27,29 @@ std::string normal_path(const std::string& text) {
 }
 }  // namespace
 
+std::string data_settings_text(const TrialConfig& config) {
+  std::string out;
+  for (const auto& [key, value] : trial_settings(config))
+    if (key.starts_with("data."))
+      out += fmt::format("{}{}={}", out.empty() ? "" : " ", key, key == "data.path" ? normal_path(value) : value);
+  return out;
+}
+
 SweepPlan make_plan(const SweepFile& sweep, const std::vector<std::string>& key_order) {
   SweepPlan plan;
   plan.name = sweep.name();
   plan.replicates = sweep.replicates();
-  for (const auto& axis : sweep.grid()) plan.grid_keys.push_back(axis.key);
-  // id_axis[j]: the grid axis hashed j-th (file order, or key_order when it permutes the axes).
-  std::vector<std::size_t> id_axis(plan.grid_keys.size());
-  std::iota(id_axis.begin(), id_axis.end(), std::size_t{0});
-  if (key_order.size() == plan.grid_keys.size() && key_order != plan.grid_keys &&
-      std::is_permutation(key_order.begin(), key_order.end(), plan.grid_keys.begin())) {
+  // The axes in plan order: the sweep file's, or key_order when it permutes them (a result file's
+  // grid_keys). Indices, ids and seeds all follow it, so a reordered sweep file plans the file's trials.
+  std::vector<GridAxis> axes = sweep.grid();
+  std::vector<std::string> file_keys, wanted = key_order;
+  for (const auto& axis : axes) file_keys.push_back(axis.key);
+  std::sort(file_keys.begin(), file_keys.end());
+  std::sort(wanted.begin(), wanted.end());
+  if (wanted == file_keys && !key_order.empty())
     for (std::size_t j = 0; j < key_order.size(); ++j)
-      id_axis[j] = static_cast<std::size_t>(
-          std::find(plan.grid_keys.begin(), plan.grid_keys.end(), key_order[j]) - plan.grid_keys.begin());
-    plan.grid_keys = key_order;
-  }
+      axes[j] = *std::find_if(sweep.grid().begin(), sweep.grid().end(), [&](const GridAxis& a) { return a.key == key_order[j]; });
+  for (const auto& axis : axes) plan.grid_keys.push_back(axis.key);
 
   std::string identity_text;
   for (const auto& [key, value] : trial_settings(sweep.base())) {
@@ -57,18 +64,17 @@ SweepPlan make_plan(const SweepFile& sweep, const std::vector<std::string>& key_
   for (auto s : sweep.seeds()) identity_text += fmt::format("seeds: {}\n", s);
   plan.identity = hex64(stable_hash(identity_text));
 
-  const auto& grid = sweep.grid();
   const std::int64_t points = sweep.grid_points();
   for (std::int64_t p = 0; p < points; ++p) {
-    GridAssignment assignments(grid.size());
+    GridAssignment assignments(axes.size());
     std::int64_t rest = p;
-    for (std::size_t a = grid.size(); a-- > 0;) {  // last axis varies fastest
-      const auto n = static_cast<std::int64_t>(grid[a].values.size());
-      assignments[a] = {grid[a].key, grid[a].values[static_cast<std::size_t>(rest % n)]};
+    for (std::size_t a = axes.size(); a-- > 0;) {  // last axis varies fastest
+      const auto n = static_cast<std::int64_t>(axes[a].values.size());
+      assignments[a] = {axes[a].key, axes[a].values[static_cast<std::size_t>(rest % n)]};
       rest /= n;
     }
     std::string canonical;
-    for (const auto a : id_axis) canonical += fmt::format("{}={}\n", assignments[a].first, assignments[a].second);
+    for (const auto& [k, v] : assignments) canonical += fmt::format("{}={}\n", k, v);
     for (std::int32_t r = 0; r < plan.replicates; ++r) {
       TrialSpec t;
       t.index = static_cast<std::int64_t>(plan.trials.size());

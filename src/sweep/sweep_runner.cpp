@@ -340,7 +340,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       const std::string cwd = std::filesystem::current_path().string();
       if (!options.start_new && std::filesystem::exists(options.out)) {
         try {
-          stored = ResultStore::read_header(options.out);
+          // The whole file, not only its header: a damaged dataset gets this error (and its way out)
+          // too, not a bare one from open_for_sweep below, whose other errors (a lock) --new would not cure.
+          stored = ResultStore::read(options.out).header();
         } catch (const InputError& e) {
           // A file this run cannot read (damaged, not an advx file): the way out is --new.
           throw InputError(fmt::format("{}; pass --new to move it aside and start a new file", e.what()));
@@ -348,7 +350,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         }
         // Axes reordered in the sweep file since the file's first run: its trials are the same, and
         // their ids and seeds are those of the file's axis order (grid_keys).
-        if (stored) plan = make_plan(sweep, stored->grid_keys);
+        if (stored && stored->grid_keys != plan.grid_keys) {
+          plan = make_plan(sweep, stored->grid_keys);
+          summary.planned = static_cast<std::int64_t>(shard_trial_ids(plan, options.shard_index, options.shard_count).size());
+        }
         // Name what changed when the file belongs to another sweep (the store only knows the identities).
         if (stored && stored->sweep_identity != plan.identity) {
           if (const auto change = identity_change(*stored, sweep); !change.empty())
@@ -395,9 +400,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                        data_on_grid ? fmt::format("trial {} ({}): ", t.id, t.label()) : "", e.what()));
         }
         const Dataset& data = *loaded;
-        std::string data_settings = settings_key(config, {"data."});
-        std::replace(data_settings.begin(), data_settings.end(), '\n', ' ');
-        while (!data_settings.empty() && data_settings.back() == ' ') data_settings.pop_back();
+        const std::string data_settings = data_settings_text(config);
         if (fingerprinted.insert(data_settings).second) {
           const auto now = fingerprint(data);
           auto& recorded = fingerprints[data_settings];
@@ -418,24 +421,16 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         }
       }
       const std::string sweep_path = std::filesystem::absolute(sweep.path()).string();
-      try {
-        store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
-                                                                           .sweep_identity = plan.identity,
-                                                                           .sweep_path = sweep_path,
-                                                                           .working_directory = cwd,
-                                                                           .data_fingerprints = fingerprints,
-                                                                           .sweep_text = sweep.text(),
-                                                                           .sweep_overrides = sweep.overrides(),
-                                                                           .grid_keys = plan.grid_keys,
-                                                                           .planned_trials = summary.planned},
-                                                   options.start_new));
-      } catch (const InputError& e) {
-        // A file whose header reads but whose trials do not (a damaged dataset): the way out is --new too.
-        const std::string what = e.what();
-        if (stored && what.find("--new") == std::string::npos)
-          throw InputError(fmt::format("{}; pass --new to move it aside and start a new file", what));
-        throw;
-      }
+      store.emplace(ResultStore::open_for_sweep(options.out, StoreHeader{.sweep_name = plan.name,
+                                                                         .sweep_identity = plan.identity,
+                                                                         .sweep_path = sweep_path,
+                                                                         .working_directory = cwd,
+                                                                         .data_fingerprints = fingerprints,
+                                                                         .sweep_text = sweep.text(),
+                                                                         .sweep_overrides = sweep.overrides(),
+                                                                         .grid_keys = plan.grid_keys,
+                                                                         .planned_trials = summary.planned},
+                                                 options.start_new));
       // A file holds one shard (or the whole sweep): two shards in one file would each rewrite it from
       // their own rows, and the file's shard label and planned count would describe only the last.
       const std::string shard = options.shard_count > 1 ? fmt::format("{}/{}", options.shard_index, options.shard_count) : "";
@@ -538,8 +533,8 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
               // A signal to one worker (kill, a scheduler's notice) stops the run, as one to rank 0 does:
               // the queue closes, rank 0's trial in flight is checkpointed, and the run exits as stopped.
               // Without this the worker would cancel every trial still queued, one per request.
-              if (report.stop_signal != 0 && options.stop != nullptr && options.stop->load() == 0)
-                options.stop->store(report.stop_signal);
+              int none = 0;  // a signal of rank 0's own, if it came first, stays the one reported
+              if (report.stop_signal != 0 && options.stop != nullptr) options.stop->compare_exchange_strong(none, report.stop_signal);
               // The worker gets its next trial before the result is written, so that the file write is
               // off its critical path; the result counts as acknowledged once it is in the file.
               const auto next = queue.next();
@@ -590,7 +585,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       store->write();
     }
   } else {
-    world.send(0, kReport, WorkerReport{});
+    WorkerReport first;  // no trial yet; a signal that came during rank 0's checks is reported now
+    first.stop_signal = options.stop != nullptr ? options.stop->load() : 0;
+    world.send(0, kReport, first);
     for (;;) {
       std::int64_t index = -1;
       world.recv(0, kAssign, index);

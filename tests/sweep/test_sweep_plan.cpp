@@ -98,9 +98,18 @@ TEST(SweepPlan, KeyOrderOfAResultFileGivesReorderedAxesTheSameIdsAndSeeds) {
     EXPECT_EQ(ib.at(point), id_seed) << point;
     EXPECT_NE(ib_own.at(point).first, id_seed.first) << point << ": without the key order the ids differ";
   }
-  // The plan's own order (index, assignments) is still the sweep file's: only ids and seeds follow the file.
-  EXPECT_EQ(pb.trials[1].assignments[0].first, "split.fold");
-  EXPECT_EQ(pb.trials[1].assignments[1].second, "200");
+  // Indices follow the file's order too (shards are index mod N): the plan is, trial by trial, that of
+  // the same values written in the file's order.
+  const auto c = write_sweep(std::string(kBase) + "grid:\n  adversaries.gender.lambda: [0, 200]\n  split.fold: [0, 1, 2, 3]\n");
+  const auto pc = make_plan(SweepFile::load(c));
+  ASSERT_EQ(pb.trials.size(), pc.trials.size());
+  for (std::size_t i = 0; i < pc.trials.size(); ++i) {
+    EXPECT_EQ(pb.trials[i].index, pc.trials[i].index);
+    EXPECT_EQ(pb.trials[i].id, pc.trials[i].id) << i;
+    EXPECT_EQ(pb.trials[i].seed, pc.trials[i].seed) << i;
+    EXPECT_EQ(pb.trials[i].assignments, pc.trials[i].assignments) << i;
+  }
+  std::filesystem::remove(c);
   // A key order that is no permutation of the axes (another grid) is ignored.
   EXPECT_EQ(make_plan(SweepFile::load(b), {"split.fold"}).trials[0].id, pb_own.trials[0].id);
   EXPECT_EQ(make_plan(SweepFile::load(b), {"split.fold", "train.lr"}).grid_keys, pb_own.grid_keys);

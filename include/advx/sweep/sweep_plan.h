@@ -37,10 +37,10 @@ struct SweepPlan {
 /// replicate setup, so adding values to an axis keeps the identity (a resumed sweep runs the new
 /// points) while any other change makes it a different sweep.
 ///
-/// Trial ids and seeds hash the assignments in the order of the grid axes. `key_order`, when it holds
-/// the same keys as the grid in another order (a result file's grid_keys, written by its first run),
-/// sets that order for the ids, the seeds and plan.grid_keys: a sweep file whose axes were reordered
-/// then plans the same trials as the file holds. Otherwise it is ignored.
+/// Trial indices, ids and seeds follow the order of the grid axes. `key_order`, when it holds the same
+/// keys as the grid in another order (a result file's grid_keys, written by its first run), is the
+/// order used instead: a sweep file whose axes were reordered then plans the trials the file holds,
+/// under the same indices (and so the same shards). Otherwise it is ignored.
 [[nodiscard]] SweepPlan make_plan(const SweepFile& sweep, const std::vector<std::string>& key_order = {});
 
 /// The ids of the plan's trials in shard `shard` of `shards` (index mod shards = shard; 0 of 1 = all).
@@ -48,6 +48,10 @@ struct SweepPlan {
 
 /// The TrialConfig of a planned trial: the base settings with its assignments and its seed.
 [[nodiscard]] TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec);
+
+/// A trial's data.* settings on one line ("data.format=csv data.path=d …"), data.path normalised as in
+/// the identity: the key under which a result file records its data set's fingerprint.
+[[nodiscard]] std::string data_settings_text(const TrialConfig& config);
 
 /// What makes `after` another sweep than `before`, for refusal messages: "train.lr: 0.001 → 0.01;
 /// replicates: 1 → 3" over the base settings that are no grid axis of either, and grid axes added or
