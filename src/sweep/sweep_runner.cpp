@@ -332,7 +332,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       // is seen at once rather than when the results are looked for.
       const auto out_dir = options.out.parent_path();
       const bool creates_dir = !out_dir.empty() && !std::filesystem::exists(out_dir);
-      if (const auto& dir = out_dir; dir.empty() || std::filesystem::is_directory(dir))
+      if (out_dir.empty() || std::filesystem::is_directory(out_dir))
         (void)WriterLock(options.out, WriterLock::Writes::kWholeFile, "or choose another --out");
       // The file's header before this run, when it has one, read once: checked here before any data is
       // loaded (or generated) for a run the file would refuse.
