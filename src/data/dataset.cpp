@@ -12,12 +12,12 @@ namespace advx {
 
 std::string fingerprint(const Dataset& data) {
   // The arrays' bytes (little-endian on every platform advx builds for), each prefixed by its length so
-  // that moving a value from one array to the next changes the text.
-  std::string bytes;
-  const auto add = [&bytes](const auto& v) {
+  // that moving a value from one array to the next changes the hash; hashed in place, not copied.
+  StableHasher hasher;
+  const auto add = [&hasher](const auto& v) {
     const std::uint64_t n = v.size();
-    bytes.append(reinterpret_cast<const char*>(&n), sizeof(n));
-    bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0]));
+    hasher.add({reinterpret_cast<const char*>(&n), sizeof(n)});
+    hasher.add({reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0])});
   };
   add(data.user_ids);
   add(data.item_ids);
@@ -32,7 +32,7 @@ std::string fingerprint(const Dataset& data) {
       add(c.values());
     }
   }
-  return hex64(stable_hash(bytes));
+  return hex64(hasher.value());
 }
 
 double Dataset::density() const {
