@@ -19,6 +19,7 @@
 #include <thread>
 
 #include <boost/mpi/collectives.hpp>
+#include <boost/serialization/map.hpp>
 #include <boost/serialization/optional.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -96,15 +97,32 @@ std::string settings_key(const TrialConfig& config, std::initializer_list<std::s
 /// Loaded data sets by their data settings, so a worker reads and preprocesses each data set once.
 class DataCache {
  public:
+  /// Data sets loaded from now on must have these fingerprints (by data_settings_text), rank 0's: a
+  /// worker on another host may read another file at the same path.
+  void expect(std::map<std::string, std::string> fingerprints, std::string where) {
+    expected_ = std::move(fingerprints);
+    where_ = std::move(where);
+  }
+
   const Dataset& get(const TrialConfig& config) {
     const auto key = settings_key(config, {"data."});
     auto it = cache_.find(key);
-    if (it == cache_.end()) it = cache_.emplace(key, load_trial_data(config.data)).first;
+    if (it == cache_.end()) {
+      Dataset data = load_trial_data(config.data);
+      if (const auto e = expected_.find(data_settings_text(config)); e != expected_.end())
+        if (const auto fp = fingerprint(data); fp != e->second)
+          throw InputError(fmt::format("{} on {} is other data than rank 0 read (data fingerprint {} vs {}): every rank "
+                                       "must see the same data",
+                                       config.data.path, where_, fp, e->second));
+      it = cache_.emplace(key, std::move(data)).first;
+    }
     return it->second;
   }
 
  private:
   std::map<std::string, Dataset> cache_;
+  std::map<std::string, std::string> expected_;
+  std::string where_;  // "rank 1 (host h)", for the message
 };
 
 /// Runs one planned trial. A trial that throws becomes a `failed` record with the message. A stop signal
@@ -321,6 +339,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
     throw InputError(fmt::format("--shard: expected K/N with 0 ≤ K < N, got {}/{}", options.shard_index, options.shard_count));
   for (const auto& t : plan.trials) summary.planned += (t.index % options.shard_count == options.shard_index) ? 1 : 0;
   DataCache cache;
+  std::map<std::string, std::string> fingerprints;  // data settings → fingerprint (rank 0 fills it below)
   if (rank == 0) {
     try {
       // Another process writing the file is refused before the checks below, which may load large data
@@ -384,7 +403,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       std::set<std::string> checked;  // the settings check_trial_data reads, once per distinct value
       // The data each trial reads, by its data settings: the file's earlier trials too, whose data must
       // not have changed in place (the identity knows only the path).
-      std::map<std::string, std::string> fingerprints = stored ? stored->data_fingerprints : std::map<std::string, std::string>{};
+      fingerprints = stored ? stored->data_fingerprints : std::map<std::string, std::string>{};
       std::set<std::string> fingerprinted;  // data settings whose data this run has fingerprinted
       for (const auto& t : plan.trials) {
         if (t.index % options.shard_count != options.shard_index) continue;
@@ -499,6 +518,8 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   std::vector<std::string> key_order = plan.grid_keys;
   mpi::broadcast(world, key_order, 0);
   if (key_order != plan.grid_keys) plan = make_plan(sweep, key_order);
+  mpi::broadcast(world, fingerprints, 0);
+  cache.expect(fingerprints, fmt::format("rank {} (host {})", rank, host));
 
   if (rank == 0) {
     WorkQueue queue(pending, options.stop);

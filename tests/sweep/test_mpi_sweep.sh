@@ -159,6 +159,19 @@ check "a resume on data changed in place exits 2" test $? -eq 2
 check "and says the data changed, with --new as the way out" \
   grep -qE "rel.h5: its trials were trained on other data than rel-data holds now \(data fingerprint [0-9a-f]{16} → [0-9a-f]{16}\): the data changed since; restore it, or pass --new" rel-changed.txt
 check "the file stays as it was" cmp -s rel.h5 rel-before.h5
+# A worker that reads other data at the same path (another host's copy; here another working directory
+# through mpirun's -wdir) fails its trials, naming the rank; rank 0's trials run.
+mkdir -p wd-a wd-b
+cp -r rel-data wd-b/
+cp -r rel-data wd-a/ && cp ratings.dat.orig wd-a/rel-data/ratings.dat
+{ sed '/^attackers:/q' rel.yaml; printf 'grid:\n  adversaries.gender.lambda: [0, 1, 2, 3]\n'; } >rel-grid.yaml
+# (30 epochs: long enough trials that rank 0 cannot take all four before the worker asks.)
+mpirun -np 1 -wdir "$tmp/wd-a" "$advx" sweep "$tmp/rel-grid.yaml" --out "$tmp/two-data.h5" --set train.epochs=30 : \
+  -np 1 -wdir "$tmp/wd-b" "$advx" sweep "$tmp/rel-grid.yaml" --out "$tmp/two-data.h5" --set train.epochs=30 >two-data.txt 2>&1
+check "ranks reading different data under one path: the worker's trials fail" \
+  eval '"$advx" results two-data.h5 | grep -qE "failed .*rel-data on rank 1 \(host [^)]*\) is other data than rank 0 read \(data fingerprint [0-9a-f]{16} vs [0-9a-f]{16}\): every rank must see the same data"' ||
+  tail -n 8 two-data.txt
+check "and rank 0's trials are ok" eval '"$advx" results two-data.h5 | grep -qE "[1-9][0-9]* ok"'
 cp ratings.dat.orig rel-data/ratings.dat
 mpirun -np 1 "$advx" sweep rel.yaml --out rel.h5 >rel-restored.txt 2>&1
 check "with the data restored it resumes" grep -q "1 already in rel.h5, 0 to run" rel-restored.txt
