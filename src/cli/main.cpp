@@ -30,14 +30,10 @@ std::string unknown_option_message(CLI::App& command, const std::string& where, 
     if (word.size() < 3 || word.compare(0, 2, "--") != 0) continue;
     const auto name = word.substr(0, word.find('='));
     if (command.get_option_no_throw(name) != nullptr || name == "--version") continue;
-    std::string near;
-    std::size_t nearest = 3;
+    std::vector<std::string> options;
     for (const CLI::Option* opt : command.get_options())
-      for (const auto& lname : opt->get_lnames())
-        if (const auto d = advx::edit_distance(name, "--" + lname); d < nearest) {
-          nearest = d;
-          near = "--" + lname;
-        }
+      for (const auto& lname : opt->get_lnames()) options.push_back("--" + lname);
+    const auto near = advx::nearest_match(name, options);
     if (!near.empty()) return fmt::format("{}unknown option '{}' (did you mean '{}'?)", where, name, near);
     return fmt::format("{}unknown option '{}'", where, name);
   }
@@ -62,13 +58,9 @@ std::string parse_error_message(CLI::App& app, int argc, char** argv, const CLI:
     const auto it = std::find_if(subs.begin(), subs.end(), [&](CLI::App* s) { return s->check_name(word); });
     if (it == subs.end()) {
       // A near miss (analyse, sweeps) is named; otherwise the list.
-      std::string near;
-      std::size_t nearest = 3;
-      for (auto* sub : subs)
-        if (const auto d = advx::edit_distance(word, sub->get_name()); d < nearest) {
-          nearest = d;
-          near = sub->get_name();
-        }
+      std::vector<std::string> commands;
+      for (auto* sub : subs) commands.push_back(sub->get_name());
+      const auto near = advx::nearest_match(word, commands);
       if (!near.empty()) return fmt::format("{}unknown command '{}' (did you mean '{}'?)", where, word, near);
       return fmt::format("{}unknown command '{}'; the commands are: {}", where, word, names(level));
     }

@@ -20,4 +20,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string nearest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& c : candidates)
+    if (const auto d = edit_distance(word, c); d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  return best;
+}
+
 }  // namespace advx

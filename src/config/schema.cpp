@@ -516,15 +516,7 @@ std::string suggestion_for(const std::string& path) {
     for (const auto& k : attribute_keys()) candidates.push_back("attributes." + entry + "." + k.name);
     for (const auto& k : adversary_keys()) candidates.push_back("adversaries." + entry + "." + k.name);
   }
-  std::string best;
-  std::size_t best_distance = 3;
-  for (const auto& c : candidates) {
-    const auto d = edit_distance(path, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
+  const auto best = nearest_match(path, candidates);
   return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
 }
 

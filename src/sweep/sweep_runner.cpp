@@ -105,11 +105,11 @@ class DataCache {
   }
 
   const Dataset& get(const TrialConfig& config) {
-    const auto key = settings_key(config, {"data."});
+    const auto key = data_settings_text(config);  // the fingerprints' key too
     auto it = cache_.find(key);
     if (it == cache_.end()) {
       Dataset data = load_trial_data(config.data);
-      if (const auto e = expected_.find(data_settings_text(config)); e != expected_.end())
+      if (const auto e = expected_.find(key); e != expected_.end())
         if (const auto fp = fingerprint(data); fp != e->second)
           throw InputError(fmt::format("{} on {} is other data than rank 0 read (data fingerprint {} vs {}): every rank "
                                        "must see the same data",
