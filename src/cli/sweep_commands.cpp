@@ -98,6 +98,9 @@ int run_sweep_command(const SweepArgs& a) {
                                counted(s.planned, "trial"), s.skipped, s.finished, s.ok, s.diverged, s.failed,
                                s.cancelled ? fmt::format(", {} cancelled", s.cancelled) : "",
                                not_started > 0 ? fmt::format("; {} not started", not_started) : "", s.seconds);
+      // A rank that sat out keeps the results right (its trials ran elsewhere) but the job ran short of
+      // what was asked for: said where the summary is read.
+      for (const auto& r : s.retired) std::cout << fmt::format("warning: {}; it ran no further trials\n", r);
       if (s.finished > 0)
         std::cout << fmt::format("coordinator: {:.2f} ms per trial ({:.2f} ms of it writing the file)\n",
                                  1e3 * s.coordinator_seconds / static_cast<double>(s.finished),

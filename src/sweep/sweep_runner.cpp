@@ -48,11 +48,21 @@ struct WorkerReport {
   bool has_record = false;
   bool cancelled = false;
   int stop_signal = 0;  ///< the signal that stopped this worker (0: none); it then takes no more work
+  /// A trial handed back unstarted (-1: none) because this worker cannot read its data as rank 0 did;
+  /// the worker then takes no more work and `retired` says why.
+  std::int64_t handed_back = -1;
+  std::string retired;
   TrialRecord record;
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & has_record & cancelled & stop_signal & record;
+    ar & has_record & cancelled & stop_signal & handed_back & retired & record;
   }
+};
+
+/// A worker's data differs from rank 0's or does not load on its host: not the trial's fault, so the
+/// trial goes back to the queue for a rank that reads the data, and the worker retires.
+struct DataUnavailable : InputError {
+  using InputError::InputError;
 };
 
 std::string hostname() {
@@ -66,21 +76,51 @@ std::string clock_text(double seconds) {
   return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
-/// The trials still to run, handed out one at a time to whoever asks first.
+/// The trials still to run, handed out one at a time to whoever asks first. A worker that cannot read
+/// the data hands its trial back, so rank 0's own loop waits for the trials out on workers before it
+/// ends (one may come back).
 class WorkQueue {
  public:
   WorkQueue(std::vector<std::int64_t> pending, const std::atomic<int>* stop) : pending_(pending.begin(), pending.end()), stop_(stop) {}
-  std::optional<std::int64_t> next() {
+  /// For rank 0's own loop: the next trial, nullopt once none is left and none can come back.
+  std::optional<std::int64_t> next_local() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (stopping()) return std::nullopt;
+      if (!pending_.empty()) return pop();
+      if (out_on_workers_ == 0) return std::nullopt;
+      // Woken by a worker's report; the timeout only re-checks a stop signal, which notifies nobody.
+      changed_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+  }
+  /// For a worker: the next trial, or nullopt (no more work for it).
+  std::optional<std::int64_t> next_remote() {
     std::lock_guard lock(mutex_);
-    if (pending_.empty() || (stop_ && stop_->load())) return std::nullopt;
+    if (pending_.empty() || stopping()) return std::nullopt;
+    ++out_on_workers_;
+    return pop();
+  }
+  /// A worker reported on the trial it had; `handed_back` (≥ 0) goes to the front of the queue.
+  void remote_reported(std::int64_t handed_back) {
+    {
+      std::lock_guard lock(mutex_);
+      --out_on_workers_;
+      if (handed_back >= 0) pending_.push_front(handed_back);
+    }
+    changed_.notify_all();
+  }
+
+ private:
+  bool stopping() const { return stop_ && stop_->load(); }
+  std::int64_t pop() {
     const auto i = pending_.front();
     pending_.pop_front();
     return i;
   }
-
- private:
   std::mutex mutex_;
+  std::condition_variable changed_;
   std::deque<std::int64_t> pending_;
+  std::int64_t out_on_workers_ = 0;
   const std::atomic<int>* stop_;
 };
 
@@ -108,13 +148,22 @@ class DataCache {
     const auto key = data_settings_text(config);  // the fingerprints' key too
     auto it = cache_.find(key);
     if (it == cache_.end()) {
-      Dataset data = load_trial_data(config.data);
+      // Once rank 0's fingerprints are known (on workers), data that does not load, or loads as other
+      // data, is this host's problem, not the trial's: DataUnavailable.
+      const bool checked = !expected_.empty();
+      std::optional<Dataset> data;
+      try {
+        data = load_trial_data(config.data);
+      } catch (const InputError& e) {
+        if (!checked) throw;
+        throw DataUnavailable(fmt::format("{}: {}", where_, e.what()));
+      }
       if (const auto e = expected_.find(key); e != expected_.end())
-        if (const auto fp = fingerprint(data); fp != e->second)
-          throw InputError(fmt::format("{} on {} is other data than rank 0 read (data fingerprint {} vs {}): every rank "
-                                       "must see the same data",
-                                       config.data.path, where_, fp, e->second));
-      it = cache_.emplace(key, std::move(data)).first;
+        if (const auto fp = fingerprint(*data); fp != e->second)
+          throw DataUnavailable(fmt::format("{} on {} is other data than rank 0 read (data fingerprint {} vs {}): every "
+                                            "rank must see the same data",
+                                            config.data.path, where_, fp, e->second));
+      it = cache_.emplace(key, std::move(*data)).first;
     }
     return it->second;
   }
@@ -122,14 +171,15 @@ class DataCache {
  private:
   std::map<std::string, Dataset> cache_;
   std::map<std::string, std::string> expected_;
-  std::string where_;  // "rank 1 (host h)", for the message
+  std::string where_;  // "host h", for the message
 };
 
 /// Runs one planned trial. A trial that throws becomes a `failed` record with the message. A stop signal
 /// between epochs checkpoints the trial and cancels it (nullopt: nothing is recorded; the next run
 /// resumes it from the checkpoint). A trial stopped before it finished an epoch in this run (e.g. handed
 /// out just as the signal came) writes no checkpoint: there is no progress to keep, and the next run
-/// starts it where it started here.
+/// starts it where it started here. On a worker, a DataUnavailable leaves unstarted (the trial is handed
+/// back); on rank 0, whose data defines the sweep's, it would be a failed trial like any other error.
 std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec, const SweepOptions& options, int rank,
                                    const std::string& host, DataCache& cache) {
   const auto t0 = Clock::now();
@@ -186,6 +236,7 @@ std::optional<TrialRecord> execute(const SweepFile& sweep, const TrialSpec& spec
     }
     rec.result = trainer->finish();
   } catch (const std::exception& e) {
+    if (rank != 0 && dynamic_cast<const DataUnavailable*>(&e) != nullptr) throw;
     rec.result = TrialResult{};
     rec.result.status = "failed";
     rec.result.message = e.what();
@@ -296,7 +347,7 @@ namespace boost::serialization {
 template <class Archive>
 void serialize(Archive& ar, advx::SweepSummary& s, unsigned /*version*/) {
   ar & s.planned & s.skipped & s.finished & s.ok & s.diverged & s.failed & s.cancelled & s.seconds & s.coordinator_seconds &
-      s.write_seconds & s.stopped;
+      s.write_seconds & s.stopped & s.retired;
 }
 }  // namespace boost::serialization
 
@@ -519,7 +570,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   mpi::broadcast(world, key_order, 0);
   if (key_order != plan.grid_keys) plan = make_plan(sweep, key_order);
   mpi::broadcast(world, fingerprints, 0);
-  cache.expect(fingerprints, fmt::format("rank {} (host {})", rank, host));
+  cache.expect(fingerprints, fmt::format("host {}", host));
 
   if (rank == 0) {
     WorkQueue queue(pending, options.stop);
@@ -558,7 +609,16 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
               if (report.stop_signal != 0 && options.stop != nullptr) options.stop->compare_exchange_strong(none, report.stop_signal);
               // The worker gets its next trial before the result is written, so that the file write is
               // off its critical path; the result counts as acknowledged once it is in the file.
-              const auto next = queue.next();
+              if (report.has_record || report.cancelled || report.handed_back >= 0) queue.remote_reported(report.handed_back);
+              if (!report.retired.empty()) {
+                summary.retired.push_back(fmt::format("rank {}: {}", status->source(), report.retired));
+                if (options.log)
+                  *options.log << fmt::format("{}rank {} takes no more trials: {}{}\n", options.live ? "\r\033[K" : "",
+                                              status->source(), report.retired,
+                                              report.handed_back >= 0 ? "; its trial goes to another rank" : "")
+                               << std::flush;
+              }
+              const auto next = report.retired.empty() ? queue.next_remote() : std::nullopt;
               world.send(status->source(), kAssign, next ? *next : std::int64_t{-1});
               if (!next) --remote_active;
               if (report.has_record) recorder.record(report.record);
@@ -587,7 +647,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       }
     });
 
-    while (const auto index = queue.next()) {
+    while (const auto index = queue.next_local()) {
       auto rec = execute(sweep, plan.trials[static_cast<std::size_t>(*index)], options, rank, host, cache);
       std::lock_guard lock(local_mutex);
       local_results.push_back(std::move(rec));
@@ -613,12 +673,17 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       std::int64_t index = -1;
       world.recv(0, kAssign, index);
       if (index < 0) break;
-      auto rec = execute(sweep, plan.trials[static_cast<std::size_t>(index)], options, rank, host, cache);
       WorkerReport report;
-      report.has_record = rec.has_value();
-      report.cancelled = !rec.has_value();
+      try {
+        auto rec = execute(sweep, plan.trials[static_cast<std::size_t>(index)], options, rank, host, cache);
+        report.has_record = rec.has_value();
+        report.cancelled = !rec.has_value();
+        if (rec) report.record = std::move(*rec);
+      } catch (const DataUnavailable& e) {
+        report.handed_back = index;
+        report.retired = e.what();
+      }
       report.stop_signal = options.stop != nullptr ? options.stop->load() : 0;
-      if (rec) report.record = std::move(*rec);
       world.send(0, kReport, report);
     }
   }

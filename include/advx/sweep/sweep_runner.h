@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <string>
+#include <vector>
 
 #include <boost/mpi/communicator.hpp>
 
@@ -47,6 +49,9 @@ struct SweepSummary {
   double coordinator_seconds = 0;  ///< rank 0's time handling messages and writing results (not sleeping)
   double write_seconds = 0;        ///< of which writing the result file
   bool stopped = false;        ///< a stop signal ended the run early
+  /// Workers that took no more trials because their data did not load or differed from rank 0's
+  /// ("rank N: why"); their trials ran on other ranks.
+  std::vector<std::string> retired;
 };
 
 /// Collective: every rank of `world` calls it with the same sweep. Returns the same summary on every
