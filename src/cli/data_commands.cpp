@@ -1,10 +1,13 @@
 // `advx data inspect` and `advx data synth`.
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <string>
 
 #include <fmt/format.h>
@@ -71,7 +74,20 @@ nlohmann::ordered_json attribute_summary(const AttributeColumn& col) {
     std::vector<std::int64_t> n(col.labels().size(), 0);
     for (auto c : col.codes())
       if (c >= 0) n[static_cast<std::size_t>(c)]++;
-    for (std::size_t c = 0; c < n.size(); ++c) counts[col.labels()[c]] = n[c];
+    // Labels in numeric order when they are all numbers (ML-1M's occupation codes: 0, 1, 2, …, 10, not
+    // 0, 1, 10, …); the class codes themselves stay in the data's order.
+    const auto& labels = col.labels();
+    std::vector<std::size_t> order(labels.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::vector<double> numeric(labels.size());
+    const bool all_numeric = std::all_of(order.begin(), order.end(), [&](std::size_t c) {
+      const char* b = labels[c].c_str();
+      char* e = nullptr;
+      numeric[c] = std::strtod(b, &e);
+      return !labels[c].empty() && *e == '\0';
+    });
+    if (all_numeric) std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return numeric[x] < numeric[y]; });
+    for (const auto c : order) counts[labels[c]] = n[c];
     j["counts"] = counts;
   } else {
     j["type"] = "continuous";

@@ -138,9 +138,50 @@ double trial_gflop(const TrialConfig& c, double users, double items, double nnz_
   return c.train.epochs * per_epoch / 1e9;
 }
 
-int run_plan_command(const std::string& path, const std::vector<std::string>& sets, bool json) {
-  const auto sweep = SweepFile::load(path, sets);
-  const auto plan = make_plan(sweep);
+struct PlanArgs {
+  std::string sweep;
+  std::vector<std::string> sets;
+  bool json = false;
+  std::string out;  // a result file: what a sweep into it would do
+};
+
+/// What `advx sweep … --out FILE` would find in FILE for this plan.
+struct ResumeView {
+  std::string note;                          // one line on the file, "" without --out
+  std::map<std::string, std::string> status;  // trial id → status of its row (ok, diverged, failed)
+  std::string shard;                          // the file's shard "K/N" ("" = unsharded)
+  bool compared = false;                      // the file is of this sweep: status is meaningful
+};
+
+/// Reads --out (when given) and, for a file of the same sweep, switches `plan` to the file's axis order,
+/// whose trial ids and seeds a resume uses.
+ResumeView view_result_file(const std::string& out, const SweepFile& sweep, SweepPlan& plan) {
+  ResumeView v;
+  if (out.empty()) return v;
+  if (!std::filesystem::exists(out)) {
+    v.note = fmt::format("{} does not exist yet: advx sweep would run all {}", out, counted(plan.trials.size(), "trial"));
+    return v;
+  }
+  const auto store = ResultStore::read(out);  // InputError names the file
+  const auto& h = store.header();
+  if (h.grid_keys != plan.grid_keys) plan = make_plan(sweep, h.grid_keys);
+  if (h.sweep_identity != plan.identity) {
+    v.note = fmt::format("{} holds results of another sweep{}: advx sweep refuses it unless --new moves it aside", out,
+                         identity_change(h, sweep));
+    return v;
+  }
+  v.compared = true;
+  v.shard = store.attribute("shard");
+  if (store.rows() > 0)
+    for (std::size_t r = 0; r < store.rows(); ++r) v.status[store.column("trial_id").s[r]] = store.column("status").s[r];
+  return v;
+}
+
+int run_plan_command(const PlanArgs& args) {
+  const auto sweep = SweepFile::load(args.sweep, args.sets);
+  auto plan = make_plan(sweep);
+  const auto resume = view_result_file(args.out, sweep, plan);
+  const bool json = args.json;
   const auto& base = sweep.base();
   // Data shape for the cost estimate: the real data when it is there, the synthetic settings otherwise.
   double users = 0, items = 0, nnz = 0;
@@ -172,6 +213,19 @@ int run_plan_command(const std::string& path, const std::vector<std::string>& se
     costs.push_back(g);
     total += g;
   }
+  // A trial's state in --out: its row's status, "-" outside the file's shard, "" when a sweep would run it.
+  std::int64_t shard_index = 0, shard_count = 1;
+  if (!resume.shard.empty()) std::tie(shard_index, shard_count) = parse_shard(resume.shard);
+  const auto status_of = [&](const TrialSpec& t) -> std::string {
+    if (t.index % shard_count != shard_index) return "-";
+    const auto it = resume.status.find(t.id);
+    return it == resume.status.end() ? "" : it->second;
+  };
+  std::int64_t to_run = 0;
+  for (const auto& t : plan.trials) {
+    const auto st = status_of(t);
+    to_run += (st.empty() || st == "failed") ? 1 : 0;
+  }
   if (json) {
     nlohmann::ordered_json j;
     j["name"] = plan.name;
@@ -188,16 +242,43 @@ int run_plan_command(const std::string& path, const std::vector<std::string>& se
       for (const auto& [k, v] : t.assignments) p[k] = v;
       trials.push_back({{"index", t.index}, {"id", t.id}, {"replicate", t.replicate}, {"seed", t.seed}, {"params", p},
                         {"estimated_gflop", costs[i]}});
+      if (resume.compared) trials.back()["in_file"] = status_of(t);
     }
     j["trials"] = trials;
+    if (!args.out.empty()) {
+      j["result_file"] = {{"path", args.out}, {"note", resume.note}};
+      if (resume.compared) {
+        j["result_file"]["shard"] = resume.shard;
+        j["result_file"]["to_run"] = to_run;
+      }
+    }
     std::cout << j.dump(2) << '\n';
     return 0;
   }
-  fmt::print("{:>5}  {:<16}  {:>20}  {}\n", "trial", "id", "seed", "settings");
-  for (const auto& t : plan.trials) fmt::print("{:>5}  {:<16}  {:>20}  {}\n", t.index, t.id, t.seed, t.label());
+  if (resume.compared) {
+    fmt::print("{:>5}  {:<16}  {:>20}  {:<8}  {}\n", "trial", "id", "seed", "in file", "settings");
+    for (const auto& t : plan.trials)
+      fmt::print("{:>5}  {:<16}  {:>20}  {:<8}  {}\n", t.index, t.id, t.seed, status_of(t), t.label());
+  } else {
+    fmt::print("{:>5}  {:<16}  {:>20}  {}\n", "trial", "id", "seed", "settings");
+    for (const auto& t : plan.trials) fmt::print("{:>5}  {:<16}  {:>20}  {}\n", t.index, t.id, t.seed, t.label());
+  }
   fmt::print("sweep {} (identity {}): {} = {} × {}\n", plan.name, plan.identity,
              counted(plan.trials.size(), "trial"), counted(sweep.grid_points(), "grid point"),
              counted(plan.replicates, "replicate"));
+  if (!resume.note.empty()) fmt::print("{}\n", resume.note);
+  if (resume.compared) {
+    std::int64_t done = 0, failed = 0, other_shard = 0;
+    for (const auto& t : plan.trials) {
+      const auto st = status_of(t);
+      done += (st == "ok" || st == "diverged") ? 1 : 0;
+      failed += st == "failed" ? 1 : 0;
+      other_shard += st == "-" ? 1 : 0;
+    }
+    fmt::print("{}{}: {} done, {} to run{}\n", args.out,
+               resume.shard.empty() ? "" : fmt::format(" (shard {}; '-' marks the other shards' trials)", resume.shard),
+               done, to_run, failed > 0 ? fmt::format(" ({} of them failed before and run again)", failed) : "");
+  }
   if (users > 0)
     fmt::print("estimated cost: {:.{}f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
                "{} at 50 GFLOP/s\n",
@@ -426,14 +507,14 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
       ->check(in_range(1, 1000000));
   sweep->callback([sa, &selected] { selected = [sa] { return run_sweep_command(*sa); }; });
 
-  auto plan_args = std::make_shared<std::tuple<std::string, std::vector<std::string>, bool>>();
+  auto plan_args = std::make_shared<PlanArgs>();
   auto* plan = app.add_subcommand("plan", "List the trials of a sweep file, their count and estimated cost");
-  plan->add_option("sweep-file", std::get<0>(*plan_args), "Sweep file (YAML)")->required();
-  plan->add_option("--set", std::get<1>(*plan_args), "Override a setting (key.path=value)");
-  plan->add_flag("--json", std::get<2>(*plan_args), "Print one JSON object");
-  plan->callback([plan_args, &selected] {
-    selected = [plan_args] { return run_plan_command(std::get<0>(*plan_args), std::get<1>(*plan_args), std::get<2>(*plan_args)); };
-  });
+  plan->add_option("sweep-file", plan_args->sweep, "Sweep file (YAML)")->required();
+  plan->add_option("--set", plan_args->sets, "Override a setting (key.path=value)");
+  plan->add_option("--out", plan_args->out,
+                   "A result file: mark which trials it holds and which `advx sweep --out` would run (in its ids and seeds)");
+  plan->add_flag("--json", plan_args->json, "Print one JSON object");
+  plan->callback([plan_args, &selected] { selected = [plan_args] { return run_plan_command(*plan_args); }; });
 
   auto merge_args = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
   auto* merge = app.add_subcommand("merge", "Merge shard result files of one sweep into one file (each trial once)");

@@ -113,6 +113,7 @@ Dataset preprocess(const RawDataset& raw, const PreprocessOptions& options) {
   for (auto u : users) ds.user_ids.push_back(raw.user_ids[static_cast<std::size_t>(u)]);
   for (auto i : items) ds.item_ids.push_back(item_ids[static_cast<std::size_t>(i)]);
   ds.attributes = raw.attributes.select(users);
+  ds.preprocessing = options;
   ds.stats = stats;
   return ds;
 }

@@ -84,6 +84,10 @@ void export_split(const Dataset& data, const FoldSplit& split, const SplitOption
 
   nlohmann::ordered_json meta;
   meta["source"] = data.source;
+  // With the split settings below, what it takes to rebuild the same split from the raw files.
+  meta["preprocess"] = {{"min_rating", data.preprocessing.min_rating},
+                        {"min_user", data.preprocessing.min_user},
+                        {"min_item", data.preprocessing.min_item}};
   meta["fold"] = split.fold;
   meta["folds"] = options.folds;
   meta["seed"] = options.seed;

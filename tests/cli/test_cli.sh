@@ -76,6 +76,9 @@ expect 0 'wrote .*300 users' -- "$advx" data synth --out "$tmp/syn" --users 300 
 expect 0 '"users": 3[0-9][0-9]' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json
 expect 0 '"per_fold"' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json --folds 4
 expect 0 'after core' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn"
+# Numeric category labels (ML-1M's occupation codes) are listed in numeric order, not as strings.
+expect 0 'occupation +categorical: 0=[0-9]+ 1=[0-9]+ 2=[0-9]+ 3=[0-9]+ 4=[0-9]+ 5=[0-9]+ 6=[0-9]+ 7=[0-9]+ 8=[0-9]+ 9=[0-9]+ 10=[0-9]+ ' \
+  -- "$advx" data inspect --format movielens-1m --path "$tmp/syn"
 # An existing data set (real MovieLens-1M has the same file names) is replaced only with --force.
 cp "$tmp/syn/ratings.dat" "$tmp/syn-ratings.before"
 expect 2 "advx: error: $tmp/syn: already holds a data set \\(ratings.dat\\); choose another --out, or pass --force" -- \
@@ -110,6 +113,9 @@ checks=$((checks + 1))
 cmp -s "$tmp/split/meta.json" "$tmp/split-meta.before" || { echo "FAIL: refused export-split changed the split"; failures=$((failures + 1)); }
 expect 0 "wrote fold 1 of" -- "$advx" data export-split --format movielens-1m --path "$tmp/syn" --out "$tmp/split" --fold 1 --force
 expect 0 '"fold": 1' -- cat "$tmp/split/meta.json"
+# meta.json records the preprocessing too, so the split can be rebuilt from the raw files.
+expect 0 '"preprocess": \{ *"min_rating": 4(\.0)?, *"min_user": 3, *"min_item": 5 *\}' -- \
+  bash -c "\"$advx\" data export-split --format movielens-1m --path \"$tmp/syn\" --out \"$tmp/split3\" --min-user 3 >/dev/null && tr -d '\n' <\"$tmp/split3/meta.json\""
 # items.tsv maps every column of the split's matrices to its item id in the data.
 checks=$((checks + 1))
 /usr/bin/python3 - "$tmp/split" "$tmp/syn/ratings.dat" <<'PY' || { echo "FAIL: items.tsv does not map the split's columns to item ids"; failures=$((failures + 1)); }

@@ -350,6 +350,16 @@ cp r1.h5 order-add.h5
 mpirun -np 1 "$advx" sweep fast.yaml --out order-add.h5 --set 'grid.split.fold=[0, 1, 2, 3]' >/dev/null 2>&1
 check "with the seeds of the first order (same rows as the same values added in that order)" \
   cmp -s <(rows reorder-add.h5) <(rows order-add.h5)
+# advx plan --out shows a file's trials under the ids and seeds a resume uses: the file's axis order.
+"$advx" plan reordered.yaml --out r1.h5 >plan-reordered.txt 2>&1
+check "plan --out on the reordered file lists the first order's ids and seeds" \
+  cmp -s plan-seeds.txt <(awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9a-f]+$/ && length($2) == 16 {print $2 "," $3}' plan-reordered.txt | sort)
+check "marks them all done" grep -q "^r1.h5: $planned done, 0 to run$" plan-reordered.txt
+"$advx" plan reordered.yaml --out r1.h5 --set 'grid.split.fold=[0, 1, 2, 3]' >plan-add.txt 2>&1
+check "and counts the trials a grid value added would run" grep -q "^r1.h5: $planned done, 3 to run$" plan-add.txt
+"$advx" plan fast.yaml --out r1.h5 --set train.epochs=5 >plan-other.txt 2>&1
+check "plan --out on a file of another sweep says a sweep would refuse it" \
+  grep -q "^r1.h5 holds results of another sweep (train.epochs: .* → 5): advx sweep refuses it unless --new moves it aside$" plan-other.txt
 mpirun -np 1 "$advx" sweep reordered.yaml --shard 1/3 --out reordered-shard1.h5 >/dev/null 2>&1
 "$advx" merge --out mixed.h5 shard0.h5 reordered-shard1.h5 >mixed.txt 2>&1
 check "shards run with their axes in different orders are not merged (exit 2)" test $? -eq 2
@@ -365,6 +375,10 @@ with h5py.File('shard0-failed.h5', 'r+') as f:
 "$advx" merge --out replaced.h5 shard0-failed.h5 shard0.h5 >replaced.txt 2>&1
 check "merge counts a failed row replaced apart from trials added" \
   grep -q "^replaced.h5: 3 trials (3 added, 1 replacing failed rows)$" replaced.txt || cat replaced.txt
+"$advx" plan fast.yaml --out shard0-failed.h5 >plan-failed.txt 2>&1
+check "plan --out on a shard file marks the other shards' trials and reruns the failed one" \
+  grep -q "^shard0-failed.h5 (shard 0/3; '-' marks the other shards' trials): 2 done, 1 to run (1 of them failed before and run again)$" plan-failed.txt ||
+  tail -n 3 plan-failed.txt
 # A shard resumed from the reordered sweep file runs the trials of the same shard: none to run.
 cp shard1.h5 shard1-resumed.h5
 mpirun -np 1 "$advx" sweep reordered.yaml --shard 1/3 --out shard1-resumed.h5 >shard-reorder.txt 2>&1
