@@ -26,13 +26,19 @@ import os
 import re
 import sys
 
-import h5py
-import numpy as np
-import matplotlib
+try:
+    import h5py
+    import numpy as np
+    import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: E402
+    from matplotlib.ticker import MaxNLocator  # noqa: E402
+except ImportError as e:
+    # `#!/usr/bin/env python3` may find another Python first (a pyenv or venv without these packages).
+    sys.exit("plot_results.py: %s in %s; it needs h5py, numpy and matplotlib (Debian: apt-get install "
+             "python3-h5py python3-matplotlib), or run it with a Python that has them, e.g. /usr/bin/python3"
+             % (e, sys.executable))
 
 
 def read_trials(f):

@@ -135,6 +135,13 @@ for p in a["points"]:
 PY
 "$py" "$script" r.h5 --out plots2 >/dev/null
 check "script alone (reading /analysis) exits 0" test $? -eq 0
+# Run by a Python without h5py (-S: no site packages; here a pyenv found first by its env shebang), the
+# script says what it needs and how to get it, not a traceback.
+"$py" -S "$script" r.h5 --out plots-nopy >nopy.txt 2>&1
+nopy_rc=$?
+check "script under a Python without h5py exits 1 with one line naming the packages" \
+  eval 'test $nopy_rc -eq 1 && test "$(wc -l <nopy.txt)" -eq 1 && grep -q "it needs h5py, numpy and matplotlib (Debian: apt-get install python3-h5py python3-matplotlib)" nopy.txt' ||
+  cat nopy.txt
 check "script alone highlights the same front" "$py" - <<'PY'
 import json
 a, b = (json.load(open(f"{d}/plot_data.json")) for d in ("plots", "plots2"))
