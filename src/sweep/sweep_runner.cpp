@@ -100,6 +100,14 @@ class WorkQueue {
     ++out_on_workers_;
     return pop();
   }
+  /// Hands out nothing more (the coordinator failed: no report will come back to end a wait).
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    changed_.notify_all();
+  }
   /// A worker reported on the trial it had; `handed_back` (≥ 0) goes to the front of the queue.
   void remote_reported(std::int64_t handed_back) {
     {
@@ -111,7 +119,7 @@ class WorkQueue {
   }
 
  private:
-  bool stopping() const { return stop_ && stop_->load(); }
+  bool stopping() const { return closed_ || (stop_ && stop_->load()); }
   std::int64_t pop() {
     const auto i = pending_.front();
     pending_.pop_front();
@@ -121,6 +129,7 @@ class WorkQueue {
   std::condition_variable changed_;
   std::deque<std::int64_t> pending_;
   std::int64_t out_on_workers_ = 0;
+  bool closed_ = false;
   const std::atomic<int>* stop_;
 };
 
@@ -644,6 +653,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         }
       } catch (...) {
         coordinator_error = std::current_exception();
+        queue.close();  // rank 0's own loop must not wait for reports no one will read
       }
     });
 
