@@ -44,7 +44,7 @@ std::string sweep_key_reference_markdown() {
   for (const auto& k : adversary_keys()) add_row(out, "adversaries.<name>." + k.name, k);
   out +=
       "| `grid.<key>` | a non-empty list of values of `<key>` | none | A grid axis over any key above except "
-      "`name`, `threads`, `seeds` and `replicates`; the first axis is the outermost loop. |\n";
+      "`name`, `threads`, `seed`, `seeds` and `replicates` (one run per seed: `seeds`); the first axis is the outermost loop. |\n";
   return out;
 }
 

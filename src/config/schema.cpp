@@ -95,7 +95,8 @@ double parse_real(const YAML::Node& node, std::optional<Bound> lo, std::optional
   if (!value) bad(type, node);
   if (lo && (lo->open ? !(*value > lo->value) : !(*value >= lo->value))) bad(type, node);
   if (hi && (hi->open ? !(*value < hi->value) : !(*value <= hi->value))) bad(type, node);
-  return *value;
+  // -0 is 0: as text it would be another grid value (another trial id, a second λ = 0 baseline).
+  return *value == 0.0 ? 0.0 : *value;
 }
 
 template <class T>

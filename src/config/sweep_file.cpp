@@ -209,6 +209,11 @@ class Reader {
     if (resolved->scope() == cd::Scope::kSweep) {
       throw layer.error(origin, fmt::format("grid: '{}' describes the sweep and cannot be a grid axis", key));
     }
+    // The trial's own seed is derived from `seed` and stored under that name (/trials/seed): an axis of
+    // the same name would have no column of its own, and its values would be lost from the file.
+    if (key == "seed")
+      throw layer.error(origin, "grid: 'seed' cannot be a grid axis (each trial's seed is derived from it); for one run "
+                                "per seed list them as seeds: [...]");
   }
 
   static RawAxis make_axis(const cd::SettingsLayer& layer, const std::string& key, const YAML::Node& values,
@@ -221,7 +226,8 @@ class Reader {
     for (const auto& v : values) {
       // A value given with --set has a line only within the --set text: no line of the file.
       const long line = origin.via == "--set" ? 0 : line_of(v);
-      axis.values.push_back({v, cd::Origin{line > 0 ? line : origin.line, origin.via.empty() ? "grid" : origin.via}});
+      // Blamed as "grid: key: …" (or "--set grid: key: …"), the axis named as it was written.
+      axis.values.push_back({v, cd::Origin{line > 0 ? line : origin.line, origin.via.empty() ? "grid" : origin.via + " grid"}});
     }
     return axis;
   }

@@ -157,7 +157,7 @@ TEST(SweepFileErrors, OverriddenGridValuesHaveNoLineOfTheFile) {
   // The values of a --set axis were parsed from the --set text: "FILE:1:" would point at the wrong line.
   TempSweep t(kMinimal);
   EXPECT_TRUE(fails_with(t.path(), {"grid.model.latent=[8, 8]"},
-                         t.path().string() + ": --set: model.latent: value 8 appears twice"));
+                         t.path().string() + ": --set grid: model.latent: value 8 appears twice"));
 }
 
 TEST(SweepFileErrors, TrialWithBadAssignmentNamesPointAndKey) {
