@@ -106,6 +106,7 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
                                          "{}` lists them with their messages", file, store.rows(), file));
   }
   a.objectives = options.objectives.empty() ? default_objectives(store, options.checkpoint) : parse_objectives(options.objectives);
+  resolve_chance_levels(store, options.checkpoint, a.objectives);
   check_objectives(store, options.checkpoint, a.objectives);
   const auto prefix = options.checkpoint + ".";
 

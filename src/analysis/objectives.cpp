@@ -66,12 +66,16 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
     Objective o;
     const auto colon = entry.find(':');
     o.metric = trim(entry.substr(0, colon));
-    const auto sense = colon == std::string::npos ? std::string("max") : trim(entry.substr(colon + 1));
     if (o.metric.empty()) throw InputError(fmt::format("{}: objective '{}' names no metric", source, entry));
     if (o.metric.rfind("best.", 0) == 0 || o.metric.rfind("last.", 0) == 0)
       throw InputError(fmt::format("{}: objective '{}': name the metric without its checkpoint ('{}'); "
                                    "--checkpoint chooses it",
                                    source, entry, o.metric.substr(5)));
+    // No default sense: "max" would maximise an attacker's accuracy or a loss without a word.
+    if (colon == std::string::npos)
+      throw InputError(fmt::format("{}: objective '{}' has no sense; write {}:max, {}:min or {}:chance", source, entry,
+                                   o.metric, o.metric, o.metric));
+    const auto sense = trim(entry.substr(colon + 1));
     // A continuous attribute's attacker has no chance level: removal raises its MAE toward the constant
     // predictor's, which is what max asks for.
     if (sense.rfind("chance", 0) == 0 && o.metric.ends_with(".mae"))
@@ -83,6 +87,7 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
       o.sense = Sense::kMin;
     } else if (sense == "chance") {
       o.sense = Sense::kChance;
+      o.chance_from_file = true;
     } else if (sense.rfind("chance=", 0) == 0) {
       o.sense = Sense::kChance;
       const auto text = sense.substr(7);
@@ -112,6 +117,23 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
   return out;
 }
 
+double stored_chance(const ResultStore& store, const std::string& checkpoint, const std::string& metric) {
+  if (!metric.ends_with(".bacc")) return 0.5;
+  const auto column = checkpoint + "." + metric.substr(0, metric.size() - 5) + ".chance";
+  if (store.has_column(column))
+    for (double v : store.column(column).f)
+      if (std::isfinite(v)) return v;
+  return 0.5;
+}
+
+void resolve_chance_levels(const ResultStore& store, const std::string& checkpoint, std::vector<Objective>& objectives) {
+  for (auto& o : objectives)
+    if (o.sense == Sense::kChance && o.chance_from_file) {
+      o.chance = stored_chance(store, checkpoint, o.metric);
+      o.chance_from_file = false;
+    }
+}
+
 std::vector<Objective> default_objectives(const ResultStore& store, const std::string& checkpoint) {
   const auto prefix = checkpoint + ".";
   const auto ndcg = prefix + "test.ndcg@10";
@@ -132,16 +154,7 @@ std::vector<Objective> default_objectives(const ResultStore& store, const std::s
       return metric.size() > suffix.size() && metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     if (ends_with(".bacc")) {
-      // Chance = 1/C, stored by the attackers as attack.<a>.chance; 0.5 for files without it.
-      double chance = 0.5;
-      const auto chance_column = c.substr(0, c.size() - 5) + ".chance";
-      if (store.has_column(chance_column))
-        for (double v : store.column(chance_column).f)
-          if (std::isfinite(v)) {
-            chance = v;
-            break;
-          }
-      out.push_back({metric, Sense::kChance, chance});
+      out.push_back({metric, Sense::kChance, stored_chance(store, checkpoint, metric)});
     }
     else if (ends_with(".mae")) continuous.push_back({metric, Sense::kMax, 0.5});
   }

@@ -212,6 +212,22 @@ check "results --csv gives each trial without checkpoint one row with empty metr
 bad "missing metric" "objective 'attack.occupation.bacc': no column 'last.attack.occupation.bacc'" analyze r.h5 \
   --objectives 'test.ndcg@10:max,attack.occupation.bacc:chance'
 bad "bad sense" "unknown sense 'maximum'" analyze r.h5 --objectives 'test.ndcg@10:maximum'
+# No sense is an error, not max: that would rank the models that leak most first.
+bad "no sense" "objective 'attack.gender.bacc' has no sense; write attack.gender.bacc:max, attack.gender.bacc:min or attack.gender.bacc:chance" \
+  analyze r.h5 --objectives 'test.ndcg@10:max,attack.gender.bacc'
+# An explicit ':chance' takes the level the attackers stored (1/C), as the default objectives do; here a
+# copy of r.h5 whose gender chance says 4 classes.
+cp r.h5 chance4.h5
+"$py" -c "
+import h5py
+with h5py.File('chance4.h5', 'r+') as f:
+    f['trials/last.attack.gender.chance'][...] = 0.25
+"
+"$advx" analyze chance4.h5 --objectives 'test.ndcg@10:max,attack.gender.bacc:chance' >chance4.txt 2>&1
+check "an explicit :chance uses the stored chance level" grep -q "^objectives: test.ndcg@10 ↑, |attack.gender.bacc−0.25| ↓$" chance4.txt ||
+  head -3 chance4.txt
+"$advx" analyze chance4.h5 --objectives 'test.ndcg@10:max,attack.gender.bacc:chance=0.5' >chance5.txt 2>&1
+check "and chance=C overrides it" grep -q "^objectives: test.ndcg@10 ↑, |attack.gender.bacc−0.5| ↓$" chance5.txt
 bad "reference length" "--reference: 1 values for 3 objectives" analyze r.h5 --reference 0
 "$advx" analyze r.h5 --objectives '' >out.txt 2>err.txt
 check "an empty --objectives exits 2 instead of meaning the default" test $? -eq 2

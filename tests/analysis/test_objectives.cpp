@@ -24,15 +24,15 @@ template <class F>
 }
 
 TEST(ObjectivesTest, ParsesSenses) {
-  const auto o = parse_objectives("test.ndcg@10:max, attack.gender.bacc:chance,attack.occ.bacc:chance=0.05,test.loss:min,x");
-  ASSERT_EQ(o.size(), 5u);
+  const auto o = parse_objectives("test.ndcg@10:max, attack.gender.bacc:chance,attack.occ.bacc:chance=0.05,test.loss:min");
+  ASSERT_EQ(o.size(), 4u);
   EXPECT_EQ(o[0].metric, "test.ndcg@10");
   EXPECT_EQ(o[0].sense, Sense::kMax);
   EXPECT_EQ(o[1].sense, Sense::kChance);
-  EXPECT_DOUBLE_EQ(o[1].chance, 0.5);
+  EXPECT_TRUE(o[1].chance_from_file) << "'chance' alone: the file's stored level, filled in by resolve_chance_levels";
   EXPECT_DOUBLE_EQ(o[2].chance, 0.05);
+  EXPECT_FALSE(o[2].chance_from_file);
   EXPECT_EQ(o[3].sense, Sense::kMin);
-  EXPECT_EQ(o[4].sense, Sense::kMax) << "max when the sense is omitted";
   // spec() round-trips.
   std::string joined;
   for (const auto& x : o) joined.append(joined.empty() ? "" : ",").append(x.spec());
@@ -53,6 +53,8 @@ TEST(ObjectivesTest, ValuesAndCosts) {
 TEST(ObjectivesTest, BadSpecsNameTheEntry) {
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("test.ndcg@10:maximum"); }, "unknown sense 'maximum'"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a:max,,b"); }, "empty objective"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a:max,test.loss"); },
+                                 "objective 'test.loss' has no sense; write test.loss:max, test.loss:min or test.loss:chance"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("last.test.ndcg@10"); }, "without its checkpoint"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a.bacc:chance=half"); }, "'half' is not a number"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.gender.bacc:chance=2"); },

@@ -4,8 +4,8 @@
 //   max        larger is better (NDCG, Recall, an attacker's MAE: a worse attacker means more removal);
 //   min        smaller is better (a loss);
 //   chance[=c] the distance |metric − c| to chance level is minimised. For a balanced accuracy c = 1/C with
-//              C classes. The default objectives read c from the attackers' `attack.<a>.chance` column
-//              (1/C); in an explicit spec `chance` alone means c = 0.5 — write `chance=0.25` for four classes.
+//              C classes, read from the attackers' `attack.<a>.chance` column (0.5 in files without it);
+//              `chance=0.25` sets c.
 // Values below chance count as leakage too (a binary attacker at 0.3 is an attacker at 0.7 with its labels
 // swapped), hence the absolute value.
 //
@@ -26,6 +26,8 @@ struct Objective {
   std::string metric;        ///< column name without the checkpoint prefix, e.g. "test.ndcg@10"
   Sense sense = Sense::kMax;
   double chance = 0.5;       ///< kChance only
+  /// `chance` without a level: the file's stored level (1/C) is to be taken by resolve_chance_levels().
+  bool chance_from_file = false;
 
   /// Spec text that parse_objectives() reads back: "test.ndcg@10:max", "attack.gender.bacc:chance=0.5".
   [[nodiscard]] std::string spec() const;
@@ -39,10 +41,16 @@ struct Objective {
   [[nodiscard]] double cost(double objective_value) const { return maximise() ? -objective_value : objective_value; }
 };
 
-/// Parses "metric:sense,metric:sense,…" (sense max|min|chance|chance=C; `max` when omitted). An optional
+/// Parses "metric:sense,metric:sense,…" (sense max|min|chance|chance=C; required). An optional
 /// checkpoint prefix ("last.", "best.") is refused: the checkpoint is chosen once, by --checkpoint.
 /// Throws InputError naming `source` and the offending entry.
 [[nodiscard]] std::vector<Objective> parse_objectives(std::string_view spec, std::string_view source = "--objectives");
+
+/// The chance level of a balanced-accuracy metric ("attack.gender.bacc") as the attackers stored it
+/// (<checkpoint>.attack.<a>.chance = 1/C); 0.5 for files without it.
+[[nodiscard]] double stored_chance(const ResultStore& store, const std::string& checkpoint, const std::string& metric);
+/// Gives each `chance` objective without a level the file's stored one (stored_chance).
+void resolve_chance_levels(const ResultStore& store, const std::string& checkpoint, std::vector<Objective>& objectives);
 
 /// The default objectives for a file and checkpoint (see the header comment): NDCG, then the categorical
 /// attackers, then the continuous ones (each in column order). InputError without <checkpoint>.test.ndcg@10.
