@@ -178,14 +178,30 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--analysis")
     args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
 
-    with h5py.File(args.file, "r") as f:
+    def fail(message):  # bad input: one line, exit 2, as advx's own errors
+        print(f"plot_results.py: {message}", file=sys.stderr)
+        sys.exit(2)
+
+    if not os.path.isfile(args.file):
+        fail(f"{args.file}: result file not found")
+    try:
+        f = h5py.File(args.file, "r")
+    except OSError as e:
+        fail(f"{args.file}: cannot be read as HDF5 (damaged or not a result file: {e})")
+    with f:
         if f.attrs.get("format") not in ("advx-results", b"advx-results"):
-            sys.exit(f"plot_results.py: {args.file}: not an advx result file")
+            fail(f"{args.file}: not an advx result file")
+        if "trials" not in f or "trial_id" not in f["trials"]:
+            fail(f"{args.file}: holds no trials yet")
         trials = read_trials(f)
         curves = f["curves"]["val_select"][()] if "curves" in f and "val_select" in f["curves"] else None
+        if not args.analysis and "analysis" not in f:
+            # Said, so that a plot without a highlighted front is not read as "no front".
+            print(f"plot_results.py: note: {args.file} has no /analysis (advx analyze --write) and no --analysis was "
+                  "given: checkpoint last, no front highlighted", file=sys.stderr)
         checkpoint, keys, used_ids, front, table, chance = load_analysis(f, args.analysis)
+    os.makedirs(args.out, exist_ok=True)  # only once the file reads
 
     ids = list(trials["trial_id"])
     status = trials.get("status", np.array(["ok"] * len(ids)))
@@ -323,6 +339,9 @@ def main():
         save(fig, args.out, "val_curves", files)
         data["curves"] = [{"label": label, "rows": rs} for label, rs in chosen]
 
+    if not data["scatter"]:
+        print(f"plot_results.py: note: no NDCG-against-attacker plots: {args.file} has no {checkpoint}-checkpoint "
+              f"{'attacker' if ndcg else 'NDCG'} metrics (a trial that diverged or failed has none)", file=sys.stderr)
     data["files"] = files
     with open(os.path.join(args.out, "plot_data.json"), "w") as fh:
         json.dump(data, fh, indent=1, allow_nan=True)

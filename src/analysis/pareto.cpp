@@ -76,7 +76,7 @@ std::size_t knee_point(const CostMatrix& costs, const std::vector<std::size_t>& 
       const double x = span > 0 ? (costs[i][k] - lo[k]) / span : 0.0;
       d += x * x;
     }
-    if (d < best_d) {
+    if (d < best_d) {  // strict: of equally close points the first (the front is in plan order)
       best_d = d;
       best = i;
     }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -21,6 +22,7 @@
 
 #include "advx/common/counted.h"
 #include "advx/common/error.h"
+#include "advx/data/dataset.h"
 #include "advx/data/synthetic.h"
 #include "advx/config/sweep_file.h"
 #include "advx/store/result_store.h"
@@ -151,6 +153,7 @@ struct ResumeView {
   std::map<std::string, std::string> status;  // trial id → status of its row (ok, diverged, failed)
   std::string shard;                          // the file's shard "K/N" ("" = unsharded)
   bool compared = false;                      // the file is of this sweep: status is meaningful
+  std::map<std::string, std::string> data_fingerprints;  // the file's, by data settings
 };
 
 /// Reads --out (when given) and, for a file of the same sweep, switches `plan` to the file's axis order,
@@ -172,6 +175,7 @@ ResumeView view_result_file(const std::string& out, const SweepFile& sweep, Swee
   }
   v.compared = true;
   v.shard = store.attribute("shard");
+  v.data_fingerprints = h.data_fingerprints;
   if (store.rows() > 0)
     for (std::size_t r = 0; r < store.rows(); ++r) v.status[store.column("trial_id").s[r]] = store.column("status").s[r];
   return v;
@@ -185,7 +189,7 @@ int run_plan_command(const PlanArgs& args) {
   const auto& base = sweep.base();
   // Data shape for the cost estimate: the real data when it is there, the synthetic settings otherwise.
   double users = 0, items = 0, nnz = 0;
-  std::string shape_note;
+  std::string shape_note, data_note;
   try {
     if (base.data.synthetic &&
         !std::filesystem::exists(synthetic_dataset_dir(base.data.path, {.users = base.data.synthetic_users,
@@ -202,6 +206,12 @@ int run_plan_command(const PlanArgs& args) {
       items = d.items();
       nnz = static_cast<double>(d.interactions.nnz()) / std::max(1, d.users());
       shape_note = d.source;
+      // The check a sweep into --out would make first (for the base data; data on the grid: at run time).
+      if (const auto it = resume.data_fingerprints.find(data_settings_text(base)); it != resume.data_fingerprints.end())
+        if (const auto now = fingerprint(d); now != it->second)
+          data_note = fmt::format("{}: its trials were trained on other data than {} holds now (data fingerprint {} → {}): "
+                                  "advx sweep refuses it until the data is restored, or --new moves the file aside",
+                                  args.out, base.data.path, it->second, now);
     }
   } catch (const InputError& e) {
     shape_note = fmt::format("data not readable ({})", e.what());
@@ -221,6 +231,16 @@ int run_plan_command(const PlanArgs& args) {
     const auto it = resume.status.find(t.id);
     return it == resume.status.end() ? "" : it->second;
   };
+  // Trials to run that a stopped run checkpointed: a sweep resumes them from there.
+  std::set<std::string> checkpointed;
+  if (resume.compared)
+    for (const auto& t : plan.trials) {
+      const auto st = status_of(t);
+      std::error_code ec;
+      if ((st.empty() || st == "failed") && std::filesystem::exists(checkpoint_dir(args.out) / (t.id + ".ckpt"), ec))
+        checkpointed.insert(t.id);
+    }
+  const auto shown_status = [&](const TrialSpec& t) { return checkpointed.count(t.id) ? "checkpt" : status_of(t); };
   std::int64_t to_run = 0;
   for (const auto& t : plan.trials) {
     const auto st = status_of(t);
@@ -242,14 +262,15 @@ int run_plan_command(const PlanArgs& args) {
       for (const auto& [k, v] : t.assignments) p[k] = v;
       trials.push_back({{"index", t.index}, {"id", t.id}, {"replicate", t.replicate}, {"seed", t.seed}, {"params", p},
                         {"estimated_gflop", costs[i]}});
-      if (resume.compared) trials.back()["in_file"] = status_of(t);
+      if (resume.compared) trials.back()["in_file"] = shown_status(t);
     }
     j["trials"] = trials;
     if (!args.out.empty()) {
-      j["result_file"] = {{"path", args.out}, {"note", resume.note}};
+      j["result_file"] = {{"path", args.out}, {"note", data_note.empty() ? resume.note : data_note}};
       if (resume.compared) {
         j["result_file"]["shard"] = resume.shard;
         j["result_file"]["to_run"] = to_run;
+        j["result_file"]["checkpointed"] = checkpointed.size();
       }
     }
     std::cout << j.dump(2) << '\n';
@@ -258,7 +279,7 @@ int run_plan_command(const PlanArgs& args) {
   if (resume.compared) {
     fmt::print("{:>5}  {:<16}  {:>20}  {:<8}  {}\n", "trial", "id", "seed", "in file", "settings");
     for (const auto& t : plan.trials)
-      fmt::print("{:>5}  {:<16}  {:>20}  {:<8}  {}\n", t.index, t.id, t.seed, status_of(t), t.label());
+      fmt::print("{:>5}  {:<16}  {:>20}  {:<8}  {}\n", t.index, t.id, t.seed, shown_status(t), t.label());
   } else {
     fmt::print("{:>5}  {:<16}  {:>20}  {}\n", "trial", "id", "seed", "settings");
     for (const auto& t : plan.trials) fmt::print("{:>5}  {:<16}  {:>20}  {}\n", t.index, t.id, t.seed, t.label());
@@ -267,6 +288,7 @@ int run_plan_command(const PlanArgs& args) {
              counted(plan.trials.size(), "trial"), counted(sweep.grid_points(), "grid point"),
              counted(plan.replicates, "replicate"));
   if (!resume.note.empty()) fmt::print("{}\n", resume.note);
+  if (!data_note.empty()) fmt::print("{}\n", data_note);
   if (resume.compared) {
     std::int64_t done = 0, failed = 0, other_shard = 0;
     for (const auto& t : plan.trials) {
@@ -275,9 +297,14 @@ int run_plan_command(const PlanArgs& args) {
       failed += st == "failed" ? 1 : 0;
       other_shard += st == "-" ? 1 : 0;
     }
+    std::vector<std::string> of_them;
+    if (failed > 0) of_them.push_back(fmt::format("{} of them failed before and run again", failed));
+    if (!checkpointed.empty())
+      of_them.push_back(fmt::format("{} of them resume from checkpoints in {}", checkpointed.size(),
+                                    checkpoint_dir(args.out).string()));
     fmt::print("{}{}: {} done, {} to run{}\n", args.out,
                resume.shard.empty() ? "" : fmt::format(" (shard {}; '-' marks the other shards' trials)", resume.shard),
-               done, to_run, failed > 0 ? fmt::format(" ({} of them failed before and run again)", failed) : "");
+               done, to_run, of_them.empty() ? "" : fmt::format(" ({})", fmt::join(of_them, "; ")));
   }
   if (users > 0)
     fmt::print("estimated cost: {:.{}f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
@@ -334,6 +361,16 @@ int run_results_command(const std::string& path, bool csv) {
     }
     fmt::print("columns: {} per trial; `advx results {} --csv` prints them per (trial, checkpoint)\n",
                store.column_names().size(), path);
+    // A run that did not end normally, and what the next run resumes, so that "3 of 9" is explained.
+    if (const auto started = store.attribute("run_started"); !started.empty() && store.attribute("run_finished").empty())
+      fmt::print("its last run (started {}) has not finished: it was stopped or killed, or is still running\n", started);
+    std::error_code ec;
+    std::size_t checkpoints_held = 0;
+    for (const auto& e : std::filesystem::directory_iterator(checkpoint_dir(path), ec))
+      checkpoints_held += e.path().extension() == ".ckpt" ? 1 : 0;
+    if (checkpoints_held > 0)
+      fmt::print("{} in {}: rerunning the sweep resumes them from there\n", counted(checkpoints_held, "trial checkpoint"),
+                 checkpoint_dir(path).string());
     // Failed and diverged trials have no checkpoint (one CSV row each with empty metrics): name them here,
     // with their message.
     if (failed + diverged > 0 && store.has_column("message")) {
@@ -487,6 +524,19 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
   const std::size_t added = merged.rows() - rows_before, replaced = taken - added;
   fmt::print("{}: {} ({} added{})\n", out, counted(merged.rows(), "trial"), added,
              replaced > 0 ? fmt::format(", {} replacing failed rows", replaced) : "");
+  // Said now, not first by `advx results` later: shards of different splits (0/3 with 1/2) or a shard
+  // left out leave planned trials in no input.
+  std::set<std::string> splits;
+  for (const auto& [shard, n] : planned)
+    if (const auto slash = shard.find('/'); slash != std::string::npos) splits.insert(shard.substr(slash + 1));
+  if (splits.size() > 1)
+    fmt::print("note: the inputs are shards of different splits ({}): their trials do not add up to a whole split\n",
+               fmt::join(planned | std::views::keys, ", "));
+  if (const auto cover = plan_coverage(merged); cover.missing() > 0)
+    fmt::print("note: {} holds {} of the {} planned; {} {} in none of the inputs (run the missing shards and merge "
+               "again)\n",
+               out, cover.held, counted(cover.planned, "trial"), counted(cover.missing(), "planned trial"),
+               cover.missing() == 1 ? "is" : "are");
   return 0;
 }
 
@@ -519,7 +569,8 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   auto merge_args = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
   auto* merge = app.add_subcommand("merge", "Merge shard result files of one sweep into one file (each trial once)");
   merge->add_option("--out", merge_args->first, "Merged result file (created, or extended if it is of the same sweep)")->required();
-  merge->add_option("shard-files", merge_args->second, "Shard result files")->required()->check(CLI::ExistingFile);
+  // Missing files are reported by the reader ("result file not found"), after a missing --out.
+  merge->add_option("shard-files", merge_args->second, "Shard result files")->required();
   merge->callback([merge_args, &selected] {
     selected = [merge_args] { return run_merge_command(merge_args->first, merge_args->second); };
   });

@@ -135,6 +135,23 @@ for p in a["points"]:
 PY
 "$py" "$script" r.h5 --out plots2 >/dev/null
 check "script alone (reading /analysis) exits 0" test $? -eq 0
+# Run alone on a damaged file: one line, exit 2, no output directory; on a file without /analysis it
+# says that no front is highlighted.
+head -c 20000 r.h5 >trunc.h5
+"$py" "$script" trunc.h5 --out plots-trunc >trunc.txt 2>&1
+trunc_rc=$?
+check "script alone on a truncated file exits 2 with one line" \
+  eval 'test $trunc_rc -eq 2 && test "$(wc -l <trunc.txt)" -eq 1 && grep -q "^plot_results.py: trunc.h5: cannot be read as HDF5" trunc.txt' || cat trunc.txt
+check "and makes no output directory" test ! -e plots-trunc
+cp r.h5 no-analysis.h5
+"$py" -c "
+import h5py
+with h5py.File('no-analysis.h5', 'r+') as f:
+    if 'analysis' in f: del f['analysis']
+"
+"$py" "$script" no-analysis.h5 --out plots-noa >noa.txt 2>&1
+check "script alone without /analysis notes that no front is highlighted" \
+  grep -q "^plot_results.py: note: no-analysis.h5 has no /analysis (advx analyze --write) and no --analysis was given" noa.txt
 # Run by a Python without h5py (-S: no site packages; here a pyenv found first by its env shebang), the
 # script says what it needs and how to get it, not a traceback.
 "$py" -S "$script" r.h5 --out plots-nopy >nopy.txt 2>&1

@@ -159,6 +159,9 @@ check "a resume on data changed in place exits 2" test $? -eq 2
 check "and says the data changed, with --new as the way out" \
   grep -qE "rel.h5: its trials were trained on other data than rel-data holds now \(data fingerprint [0-9a-f]{16} → [0-9a-f]{16}\): the data changed since; restore it, or pass --new" rel-changed.txt
 check "the file stays as it was" cmp -s rel.h5 rel-before.h5
+"$advx" plan rel.yaml --out rel.h5 >plan-changed.txt 2>&1
+check "plan --out says so too" \
+  grep -qE "^rel.h5: its trials were trained on other data than rel-data holds now \(data fingerprint [0-9a-f]{16} → [0-9a-f]{16}\): advx sweep refuses it" plan-changed.txt
 # A worker that reads other data at the same path (another host's copy; here another working directory
 # through mpirun's -wdir), or finds none there, takes no more trials: the one it was handed goes back to
 # the queue and runs on rank 0, so every row is right and the run exits 0 with a warning.
@@ -330,6 +333,20 @@ check "the merged file plans the whole sweep" eval '"$advx" results m0.h5 | grep
 "$advx" merge --out m01.h5 shard0.h5 shard1.h5 >merge01.txt 2>&1
 check "two of three shards merged are not the whole sweep" eval '"$advx" results m01.h5 | grep -q "of $planned trials recorded"'
 check "two of three shards merged are not complete" eval '! "$advx" results m01.h5 | grep -q "$planned of $planned trials"'
+check "and merge says so" grep -q "^note: m01.h5 holds 6 of the $planned trials planned; 3 planned trials are in none of the inputs" merge01.txt
+check "three of three shards merged get no such note" eval '! grep -q "^note:" merge.txt'
+# Shards of different splits (a 0/3 and a 1/2) merge, with a note that they do not add up.
+mpirun -np 1 "$advx" sweep fast.yaml --shard 1/2 --out half1.h5 >/dev/null 2>&1
+"$advx" merge --out mixed-split.h5 shard0.h5 half1.h5 >mixed-split.txt 2>&1
+check "merging shards of different splits notes it" \
+  grep -q "^note: the inputs are shards of different splits (0/3, 1/2): their trials do not add up to a whole split$" mixed-split.txt
+# A forgotten --out is named as such (not as a missing shard file named like the output).
+"$advx" merge m6.h5 shard0.h5 >no-out.txt 2>&1
+check "merge without --out exits 2" test $? -eq 2
+check "naming --out" eval 'head -1 no-out.txt | grep -qx "advx: error: --out is required"'
+"$advx" merge --out m7.h5 shard0.h5 nonexistent.h5 >missing-shard.txt 2>&1
+check "a missing shard file is named as such, and nothing is written" \
+  eval 'grep -qx "advx: error: nonexistent.h5: result file not found" missing-shard.txt && test ! -e m7.h5'
 "$advx" sweep fast.yaml --out m0.h5 >m0-rerun.txt 2>&1
 check "an unsharded run resumes the merged file (nothing to run)" grep -q "$planned already in m0.h5, 0 to run" m0-rerun.txt
 check "the merged file equals the single run" cmp -s <(rows r1.h5) <(rows m0.h5)
@@ -409,6 +426,13 @@ check "analyze on the stopped sweep says it covers only part of it" \
   eval '"$advx" analyze u.h5 | grep -qE "^note: u.h5 holds [1-8] of the $planned trials its last run planned"'
 # A trial handed out as the signal came has no epoch to keep: no checkpoint at epoch 0.
 check "no trial is checkpointed at epoch 0" bash -c "! grep -qE 'checkpointed trial [0-9a-f]+ at epoch 0$' usr1.txt"
+# results and plan --out say what the next run resumes.
+n_ckpt=$(ls u.h5.ckpt/*.ckpt 2>/dev/null | wc -l)
+check "results counts the checkpoints" eval '"$advx" results u.h5 | grep -qE "^$n_ckpt trial checkpoints? in u.h5.ckpt: rerunning the sweep resumes them from there$"'
+"$advx" plan slow.yaml --out u.h5 >plan-u.txt 2>&1
+check "plan --out marks the checkpointed trials" test "$(grep -cE '^ +[0-9]+  [0-9a-f]{16} +[0-9]+  checkpt ' plan-u.txt)" -eq "$n_ckpt"
+check "and counts them" grep -qE "^u.h5: [1-8] done, [1-8] to run \($n_ckpt of them resume from checkpoints in u.h5.ckpt\)$" plan-u.txt ||
+  tail -n 3 plan-u.txt
 mpirun -np 2 "$advx" sweep slow.yaml --out u.h5 >usr1-rerun.txt 2>&1
 check "rerun resumes from a checkpoint epoch > 0" grep -qE "resumed trial .* from checkpoint epoch [1-9]" usr1-rerun.txt
 check "checkpoints are removed once recorded" test -z "$(ls u.h5.ckpt 2>/dev/null)"
