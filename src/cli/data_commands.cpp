@@ -84,7 +84,8 @@ nlohmann::ordered_json attribute_summary(const AttributeColumn& col) {
       const char* b = labels[c].c_str();
       char* e = nullptr;
       numeric[c] = std::strtod(b, &e);
-      return !labels[c].empty() && *e == '\0';
+      // Finite only: a "nan" label would break the sort's ordering (strtod also reads "inf").
+      return !labels[c].empty() && *e == '\0' && std::isfinite(numeric[c]);
     });
     if (all_numeric) std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return numeric[x] < numeric[y]; });
     for (const auto c : order) counts[labels[c]] = n[c];

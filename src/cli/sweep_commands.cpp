@@ -144,7 +144,8 @@ struct PlanArgs {
   std::string sweep;
   std::vector<std::string> sets;
   bool json = false;
-  std::string out;  // a result file: what a sweep into it would do
+  std::string out;    // a result file: what a sweep into it would do
+  std::string shard;  // "K/N": as advx sweep --shard
 };
 
 /// What `advx sweep … --out FILE` would find in FILE for this plan.
@@ -157,34 +158,50 @@ struct ResumeView {
 };
 
 /// Reads --out (when given) and, for a file of the same sweep, switches `plan` to the file's axis order,
-/// whose trial ids and seeds a resume uses.
-ResumeView view_result_file(const std::string& out, const SweepFile& sweep, SweepPlan& plan) {
+/// whose trial ids and seeds a resume uses. The shard is --shard's, else the label of a file with rows (as
+/// `advx sweep` would find it).
+ResumeView view_result_file(const PlanArgs& args, const SweepFile& sweep, SweepPlan& plan) {
   ResumeView v;
-  if (out.empty()) return v;
-  if (!std::filesystem::exists(out)) {
-    v.note = fmt::format("{} does not exist yet: advx sweep would run all {}", out, counted(plan.trials.size(), "trial"));
+  if (args.out.empty() && !args.shard.empty())
+    throw InputError("--shard: only with --out FILE (it says what `advx sweep --shard K/N` would run into FILE)");
+  if (args.out.empty()) return v;
+  if (!args.shard.empty()) {
+    const auto [k, n] = parse_shard(args.shard);
+    v.shard = fmt::format("{}/{}", k, n);
+  }
+  if (!std::filesystem::exists(args.out)) {
+    v.note = fmt::format("{} does not exist yet: advx sweep would create it", args.out);
+    v.compared = true;  // every trial (of the shard) to run
     return v;
   }
-  const auto store = ResultStore::read(out);  // InputError names the file
+  const auto store = ResultStore::read(args.out);  // InputError names the file
   const auto& h = store.header();
-  if (h.grid_keys != plan.grid_keys) plan = make_plan(sweep, h.grid_keys);
-  if (h.sweep_identity != plan.identity) {
-    v.note = fmt::format("{} holds results of another sweep{}: advx sweep refuses it unless --new moves it aside", out,
-                         identity_change(h, sweep));
+  // The file's axis order only for a file of this sweep: for another, a --new run uses the sweep file's.
+  auto in_file_order = h.grid_keys != plan.grid_keys ? make_plan(sweep, h.grid_keys) : plan;
+  if (h.sweep_identity != in_file_order.identity) {
+    v.note = fmt::format("{} holds results of another sweep{}: advx sweep refuses it unless --new moves it aside",
+                         args.out, identity_change(h, sweep));
+    return v;
+  }
+  plan = std::move(in_file_order);
+  const std::string file_shard = store.attribute("shard");
+  if (store.rows() > 0 && args.shard.empty()) v.shard = file_shard;
+  if (store.rows() > 0 && file_shard != v.shard) {
+    v.note = fmt::format("{} holds {}, this is {}: advx sweep refuses to mix them (give each shard its own file)",
+                         args.out, file_shard.empty() ? "the unsharded run" : "shard " + file_shard,
+                         v.shard.empty() ? "the unsharded run" : "shard " + v.shard);
     return v;
   }
   v.compared = true;
-  v.shard = store.attribute("shard");
   v.data_fingerprints = h.data_fingerprints;
-  if (store.rows() > 0)
-    for (std::size_t r = 0; r < store.rows(); ++r) v.status[store.column("trial_id").s[r]] = store.column("status").s[r];
+  for (std::size_t r = 0; r < store.rows(); ++r) v.status[store.column("trial_id").s[r]] = store.column("status").s[r];
   return v;
 }
 
 int run_plan_command(const PlanArgs& args) {
   const auto sweep = SweepFile::load(args.sweep, args.sets);
   auto plan = make_plan(sweep);
-  const auto resume = view_result_file(args.out, sweep, plan);
+  const auto resume = view_result_file(args, sweep, plan);
   const bool json = args.json;
   const auto& base = sweep.base();
   // Data shape for the cost estimate: the real data when it is there, the synthetic settings otherwise.
@@ -563,6 +580,7 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   plan->add_option("--set", plan_args->sets, "Override a setting (key.path=value)");
   plan->add_option("--out", plan_args->out,
                    "A result file: mark which trials it holds and which `advx sweep --out` would run (in its ids and seeds)");
+  plan->add_option("--shard", plan_args->shard, "With --out: as `advx sweep --shard K/N` (default: the file's shard)");
   plan->add_flag("--json", plan_args->json, "Print one JSON object");
   plan->callback([plan_args, &selected] { selected = [plan_args] { return run_plan_command(*plan_args); }; });
 

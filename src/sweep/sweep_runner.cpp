@@ -163,7 +163,7 @@ class DataCache {
       std::optional<Dataset> data;
       try {
         data = load_trial_data(config.data);
-      } catch (const InputError& e) {
+      } catch (const std::exception& e) {  // rank 0 loaded it: whatever failed here (a file, memory) is this host's
         if (!checked) throw;
         throw DataUnavailable(fmt::format("{}: {}", where_, e.what()));
       }
@@ -624,7 +624,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                 if (options.log)
                   *options.log << fmt::format("{}rank {} takes no more trials: {}{}\n", options.live ? "\r\033[K" : "",
                                               status->source(), report.retired,
-                                              report.handed_back >= 0 ? "; its trial goes to another rank" : "")
+                                              report.handed_back < 0 ? ""
+                                              : options.stop && options.stop->load()
+                                                  ? "; its trial runs next time (the run is stopping)"
+                                                  : "; its trial goes to another rank")
                                << std::flush;
               }
               const auto next = report.retired.empty() ? queue.next_remote() : std::nullopt;

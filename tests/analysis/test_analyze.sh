@@ -152,9 +152,9 @@ with h5py.File('no-analysis.h5', 'r+') as f:
 "$py" "$script" no-analysis.h5 --out plots-noa >noa.txt 2>&1
 check "script alone without /analysis notes that no front is highlighted" \
   grep -q "^plot_results.py: note: no-analysis.h5 has no /analysis (advx analyze --write) and no --analysis was given" noa.txt
-# Run by a Python without h5py (-S: no site packages; here a pyenv found first by its env shebang), the
+# Run by a Python without h5py (-I -S: no site packages, no PYTHONPATH; here a pyenv found first by its env shebang), the
 # script says what it needs and how to get it, not a traceback.
-"$py" -S "$script" r.h5 --out plots-nopy >nopy.txt 2>&1
+"$py" -I -S "$script" r.h5 --out plots-nopy >nopy.txt 2>&1
 nopy_rc=$?
 check "script under a Python without h5py exits 1 with one line naming the packages" \
   eval 'test $nopy_rc -eq 1 && test "$(wc -l <nopy.txt)" -eq 1 && grep -q "it needs h5py, numpy and matplotlib (Debian: apt-get install python3-h5py python3-matplotlib)" nopy.txt' ||

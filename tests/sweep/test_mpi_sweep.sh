@@ -229,6 +229,20 @@ wait_rows() {  # wait_rows FILE N: until the file has ≥ N trials (max 60 s)
   return 1
 }
 
+# A result file that can no longer be written (its directory deleted mid-run, a full disk): the run
+# fails with the write error instead of hanging (rank 0 waited for trials out on workers).
+mkdir gone
+mpirun -np 2 "$advx" sweep slow.yaml --out gone/x.h5 >gone.txt 2>&1 &
+gone_pid=$!
+wait_rows gone/x.h5 1
+rm -rf gone
+for _ in $(seq 1200); do kill -0 $gone_pid 2>/dev/null || break; sleep 0.1; done
+check "a sweep whose file cannot be written any more ends within 2 minutes" bash -c "! kill -0 $gone_pid 2>/dev/null"
+kill -9 $gone_pid 2>/dev/null
+wait $gone_pid
+gone_rc=$?
+check "exits non-zero, saying why" eval 'test $gone_rc -ne 0 && grep -q "advx: failed on rank 0: .*gone/x.h5" gone.txt' || tail -n 5 gone.txt
+
 # One writer per file: a second sweep on a file in use exits 2 naming the holder; the first completes.
 mpirun -np 1 "$advx" sweep slow.yaml --out busy.h5 >busy1.txt 2>&1 &
 busy_pid=$!
@@ -374,6 +388,12 @@ check "plan --out on the reordered file lists the first order's ids and seeds" \
 check "marks them all done" grep -q "^r1.h5: $planned done, 0 to run$" plan-reordered.txt
 "$advx" plan reordered.yaml --out r1.h5 --set 'grid.split.fold=[0, 1, 2, 3]' >plan-add.txt 2>&1
 check "and counts the trials a grid value added would run" grep -q "^r1.h5: $planned done, 3 to run$" plan-add.txt
+"$advx" plan fast.yaml --out not-yet.h5 --shard 1/3 >plan-new.txt 2>&1
+check "plan --out a new file --shard counts the shard's trials" \
+  grep -q "^not-yet.h5 (shard 1/3; '-' marks the other shards' trials): 0 done, 3 to run$" plan-new.txt
+"$advx" plan fast.yaml --out r1.h5 --shard 1/3 >plan-mix.txt 2>&1
+check "plan --out --shard on the unsharded run's file says a sweep would refuse it" \
+  grep -q "^r1.h5 holds the unsharded run, this is shard 1/3: advx sweep refuses to mix them" plan-mix.txt
 "$advx" plan fast.yaml --out r1.h5 --set train.epochs=5 >plan-other.txt 2>&1
 check "plan --out on a file of another sweep says a sweep would refuse it" \
   grep -q "^r1.h5 holds results of another sweep (train.epochs: .* → 5): advx sweep refuses it unless --new moves it aside$" plan-other.txt

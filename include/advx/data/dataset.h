@@ -43,7 +43,7 @@ struct Dataset {
   std::vector<std::int64_t> user_ids;  ///< original id of each row
   std::vector<std::int64_t> item_ids;  ///< original id of each column
   AttributeTable attributes;           ///< row-aligned with `interactions`
-  PreprocessOptions preprocessing;     ///< what preprocess() applied (min_rating only to files with ratings)
+  PreprocessOptions preprocessing;     ///< the options preprocess() was given (a file without ratings ignores min_rating)
   PreprocessStats stats;
 
   [[nodiscard]] std::int32_t users() const { return interactions.rows(); }
