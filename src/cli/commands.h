@@ -17,8 +17,11 @@ void add_data_commands(CLI::App& app, Command& selected);
 /// `advx train`.
 void add_train_command(CLI::App& app, Command& selected);
 
-/// `advx sweep`, `advx plan`, `advx results`.
+/// `advx sweep`, `advx merge`, `advx results`.
 void add_sweep_commands(CLI::App& app, Command& selected);
+
+/// `advx plan` (src/cli/plan_command.cpp).
+void add_plan_command(CLI::App& app, Command& selected);
 
 /// `advx slurm` (src/cli/slurm_command.cpp).
 void add_slurm_command(CLI::App& app, Command& selected);

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   advx::cli::Command selected;
   advx::cli::add_data_commands(app, selected);
   advx::cli::add_train_command(app, selected);
+  advx::cli::add_plan_command(app, selected);
   advx::cli::add_sweep_commands(app, selected);
   advx::cli::add_slurm_command(app, selected);
   advx::cli::add_analyze_command(app, selected);

@@ -2,11 +2,15 @@
 // Option validators whose messages say what was expected. CLI11's CLI::Range reports a non-number as
 // "Value abc not in range 1 to 1024"; these say "expected an integer in 1..1024, got 'abc'".
 
+#include <sstream>
 #include <string>
+#include <utility>
 #include <type_traits>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include "advx/common/error.h"
 
 namespace advx::cli {
 
@@ -36,6 +40,16 @@ inline CLI::Validator non_empty(const std::string& expected) {
                    : "";
       },
       "NONEMPTY");
+}
+
+/// "K/N" with 0 ≤ K < N.
+inline std::pair<int, int> parse_shard(const std::string& text) {
+  int k = -1, n = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || n < 1 || k < 0 || k >= n)
+    throw InputError(fmt::format("--shard: expected K/N with 0 ≤ K < N (e.g. 0/3), got '{}'", text));
+  return {k, n};
 }
 
 }  // namespace advx::cli

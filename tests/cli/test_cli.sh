@@ -35,9 +35,9 @@ expect 0 'Subcommands' -- "$advx" --help
 expect 0 '--format' -- "$advx" data inspect --help
 expect 0 '--users' -- "$advx" data synth --help
 expect 0 '^[0-9]+\.[0-9]+\.[0-9]+' -- "$advx" --version
-expect 2 'advx: error: a command is required, one of: data, train, sweep' -- "$advx"
+expect 2 'advx: error: a command is required, one of: data, train, plan, sweep' -- "$advx"
 one_line_error
-expect 2 "advx: error: unknown command 'frobnicate'; the commands are: data, train, sweep" -- "$advx" frobnicate
+expect 2 "advx: error: unknown command 'frobnicate'; the commands are: data, train, plan, sweep, merge, results, slurm, analyze$" -- "$advx" frobnicate
 one_line_error
 expect 2 "advx: error: data: unknown command 'frob'; the commands are: inspect, export-split, synth" -- "$advx" data frob
 expect 2 "advx: error: unknown command 'analyse' \\(did you mean 'analyze'\\?\\)" -- "$advx" analyse r.h5
