@@ -174,8 +174,10 @@ int run_plan_command(const PlanArgs& args) {
       const auto& t = plan.trials[i];
       nlohmann::ordered_json p = nlohmann::ordered_json::object();
       for (const auto& [k, v] : t.assignments) p[k] = v;
-      trials.push_back({{"index", t.index}, {"id", t.id}, {"replicate", t.replicate}, {"seed", t.seed}, {"params", p},
-                        {"estimated_gflop", costs[i]}});
+      // The seed also as text: JSON readers that hold numbers as doubles (jq) round seeds above 2^53, and
+      // `--set seed=` with a rounded seed runs another trial without a word.
+      trials.push_back({{"index", t.index}, {"id", t.id}, {"replicate", t.replicate}, {"seed", t.seed},
+                        {"seed_text", std::to_string(t.seed)}, {"params", p}, {"estimated_gflop", costs[i]}});
       if (resume.compared) trials.back()["in_file"] = shown_status(t);
     }
     j["trials"] = trials;

@@ -64,11 +64,13 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
 }
 
 void print_summary(const TrialConfig& config, const TrialResult& r) {
-  fmt::print("trial {}: {} after {} ({:.3f} s/epoch, {:.1f} s total, {})\n", config.name, r.status,
-             counted(r.epochs_run, "epoch"), r.seconds_per_epoch, r.seconds_total, counted(config.threads, "thread"));
+  fmt::print("trial {} (seed {}): {} after {} ({:.3f} s/epoch, {:.1f} s total, {})\n", config.name, config.seed,
+             r.status, counted(r.epochs_run, "epoch"), r.seconds_per_epoch, r.seconds_total,
+             counted(config.threads, "thread"));
   if (!r.message.empty()) fmt::print("  {}\n", r.message);
+  // Counted from 1 here, as "after N epochs" is; the result file's and --json's <checkpoint>.epoch count from 0.
   for (const auto& cp : r.checkpoints) {
-    fmt::print("  {:<4} (epoch {:>3}):", cp.name, cp.epoch);
+    fmt::print("  {:<4} (epoch {:>3}):", cp.name, cp.epoch + 1);
     for (const char* key : {"test.ndcg@10", "test.recall@10"})
       if (cp.metrics.count(key)) fmt::print("  {} {:.4f}", key, cp.metrics.at(key));
     for (const auto& [k, v] : cp.metrics)

@@ -416,7 +416,7 @@ std::vector<Key<AttributeSpec>> make_attribute_keys() {
 std::vector<Key<AdversaryConfig>> make_adversary_keys() {
   using V = AdversaryConfig;
   std::vector<Key<V>> keys;
-  keys.push_back(real<V>("lambda", ge(0), kUnbounded, "Gradient-reversal scale λ; 0 = passive probe heads.",
+  keys.push_back(real<V>("lambda", ge(0), kUnbounded, "Gradient-reversal scale λ; 0 = passive probe heads (an attribute without an `adversaries.<name>` entry has no heads at all).",
                          [](auto& a) -> auto& { return a.lambda; }));
   keys.push_back(real<V>("loss_weight", ge(0), kUnbounded, "Weight of the group's mean head loss in the total loss.",
                          [](auto& a) -> auto& { return a.loss_weight; }));

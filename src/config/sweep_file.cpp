@@ -1,6 +1,7 @@
 #include "advx/config/sweep_file.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -354,6 +355,15 @@ SweepFile SweepFile::from_text(std::string text, const std::filesystem::path& pa
   Reader(*layer).read_root(root, raw_grid);
   apply_overrides(*layer, raw_grid, overrides);
 
+  // Without `name:` the sweep is named after its file, and the name goes into output and job names.
+  if (layer->values.count("name") == 0 &&
+      !std::all_of(layer->default_name.begin(), layer->default_name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      }))
+    throw input_error_at(sweep.path_, 0,
+                         fmt::format("the sweep takes its name from the file's, '{}', which is not a valid name (letters, "
+                                     "digits, '.', '_' or '-'); add name: <a valid name>, or rename the file",
+                                     layer->default_name));
   const cd::SweepSettings settings = cd::build(*layer);
   sweep.base_ = settings.trial;
   sweep.seeds_ = settings.seeds;

@@ -24,7 +24,10 @@ TextFile::TextFile(const std::filesystem::path& path, std::string_view expected_
   char buffer[1 << 16];  // the rest, if any (a pipe, a FIFO, a file that grew): read() reports errors in bad()
   while (in && (in.read(buffer, sizeof buffer), in.gcount() > 0)) text_.append(buffer, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) throw input_error_at(path_, 0, "cannot read the file");
-  if (text_.empty()) throw input_error_at(path_, 0, fmt::format("file is empty, expected {}", expected_content));
+  // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first field: left in, it would make
+  // an error like "must start with 'user', found 'user…'" whose cause is invisible.
+  if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
+  if (text_.size() == pos_) throw input_error_at(path_, 0, fmt::format("file is empty, expected {}", expected_content));
 }
 
 bool TextFile::next(std::string_view& line) {
@@ -33,6 +36,12 @@ bool TextFile::next(std::string_view& line) {
   if (end == std::string::npos) end = text_.size();
   line = std::string_view(text_).substr(pos_, end - pos_);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // Blank lines at the end of the file (an editor's extra newline) end it; a blank line before more
+  // content stays a line, which the parsers reject.
+  if (line.empty() && text_.find_first_not_of(" \t\r\n", end) == std::string::npos) {
+    pos_ = text_.size();
+    return false;
+  }
   pos_ = end + 1;
   ++line_no_;
   return true;

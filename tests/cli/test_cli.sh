@@ -156,6 +156,12 @@ if [[ ! -s $tmp/demo/users300-items200-seed1/ratings.dat || ! -s $tmp/demo/users
   cmp -s "$tmp/demo/users300-items200-seed"{1,2}/ratings.dat; then
   echo "FAIL: data.seed 1 and 2 did not get their own synthetic data sets"; ls -R "$tmp/demo"; failures=$((failures + 1))
 fi
+# The readable summary names the seed and counts epochs from 1 ("last (epoch 2)" after 2 epochs).
+expect 0 '^trial demo \(seed 42\): ok after 2 epochs ' -- \
+  "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
+  --set train.epochs=2 --set attackers.epochs=1
+cp "$tmp/out" "$tmp/train-summary.txt"
+expect 0 '^  last \(epoch   2\):' -- cat "$tmp/train-summary.txt"
 # A setting the data contradicts names the sweep file, the key and what the data has.
 expect 2 "advx: error: .*demo.yaml: attributes.gender.class_weights.F: the data has no such label \\(labels: f, m\\)" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \

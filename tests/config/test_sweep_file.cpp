@@ -117,6 +117,14 @@ TEST(SweepFileErrors, TotallyEmptyFile) {
   EXPECT_TRUE(fails_with(t.path(), {}, t.path().string() + ": the file is empty"));
 }
 
+TEST(SweepFileErrors, NameFromAnInvalidFileName) {
+  // The name goes into output and SLURM job names: "my sweep" would be cut at the blank by sbatch.
+  TempSweep t(kMinimal, "my sweep.yaml");
+  EXPECT_TRUE(fails_with(t.path(), {}, t.path().string() + ": the sweep takes its name from the file's, 'my sweep', which is not a valid name"));
+  TempSweep named("name: mine\n" + kMinimal, "my sweep.yaml");
+  EXPECT_EQ(SweepFile::load(named.path()).name(), "mine");
+}
+
 TEST(SweepFileErrors, OverrideWithInvalidYaml) {
   TempSweep t(kMinimal);
   EXPECT_TRUE(fails_with(t.path(), {"model.hidden=[600, 200"}, "--set: model.hidden: invalid YAML value '[600, 200'"));

@@ -102,6 +102,22 @@ TEST(Readers, CsvWithoutWeightsCountsEveryRow) {
   EXPECT_EQ(preprocess(raw, {.min_rating = 4.0f, .min_user = 1, .min_item = 1}).interactions.nnz(), 3);
 }
 
+TEST(Readers, CsvWithByteOrderMarkTrailingBlankLinesAndTinyValues) {
+  // A spreadsheet's export: a UTF-8 BOM before the header, blank lines at the end; a value below float's
+  // range reads as 0 (a value above it is refused: tests/data/bad/csv_attribute_out_of_float_range).
+  test::TempDir dir;
+  test::write_file(dir.path() / "users.csv", "\xEF\xBB\xBFuser,gender,score\r\n1,f,1e-50\r\n2,m,2\r\n\r\n\n");
+  test::write_file(dir.path() / "interactions.csv", "\xEF\xBB\xBFuser,item\n1,5\n2,5\n\n");
+  const auto raw = read_csv_pair(dir.path());
+  EXPECT_EQ(raw.user_ids, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(raw.attributes.get("gender").labels(), (std::vector<std::string>{"f", "m"}));
+  EXPECT_EQ(raw.attributes.get("score").values(), (std::vector<float>{0.0f, 2.0f}));
+  EXPECT_EQ(raw.rating_user.size(), 2u);
+  // A blank line before more content is still an error.
+  test::write_file(dir.path() / "interactions.csv", "user,item\n1,5\n\n2,5\n");
+  EXPECT_THROW((void)read_csv_pair(dir.path()), InputError);
+}
+
 TEST(Readers, MovieLens1MRealUsersWithSyntheticRatings) {
   // The real users.dat (6040 users) with a ratings.dat in ML-1M format written by the generator for
   // user ids 1..6040.

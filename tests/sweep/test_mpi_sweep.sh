@@ -57,6 +57,12 @@ check "np 1 and np 2 give identical rows" cmp -s <(rows r1.h5) <(rows r2.h5)
 check "np 1 and np 5 give identical rows" cmp -s <(rows r1.h5) <(rows r5.h5)
 # Every trial's seed in the CSV is the one advx plan prints (unsigned, whatever its size).
 "$advx" plan fast.yaml | awk 'NR > 1 && NF >= 3 && $2 ~ /^[0-9a-f]+$/ {print $2 "," $3}' | sort >plan-seeds.txt
+check "plan --json gives each seed as text too, the one plan prints" \
+  cmp -s plan-seeds.txt <("$advx" plan fast.yaml --json | /usr/bin/python3 -c '
+import json, sys
+for t in json.load(sys.stdin)["trials"]:
+    assert t["seed_text"] == str(t["seed"])
+    print(t["id"] + "," + t["seed_text"])' | sort)
 "$advx" results r1.h5 --csv | awk -F, -v col="$(("$(head -1 <("$advx" results r1.h5 --csv) | tr , '\n' | grep -nx seed | cut -d: -f1)"))" \
   'NR > 1 {print $1 "," $col}' | sort -u >csv-seeds.txt
 check "results --csv gives each trial the seed advx plan prints ($(wc -l <plan-seeds.txt) trials)" \
