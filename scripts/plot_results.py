@@ -72,6 +72,15 @@ def stat(values):
     return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else 0.0, "n": int(v.size)}
 
 
+def mean_level(f, column):
+    """Mean of a stored chance-level column (levels differ between folds lacking a class); 0.5 without it."""
+    if column not in f["trials"]:
+        return 0.5
+    v = f["trials"][column][()]
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if v.size else 0.5
+
+
 def load_analysis(f, path):
     """(checkpoint, config_keys, used trial ids or None, front configs, table, chance per metric)."""
     if path:
@@ -81,7 +90,8 @@ def load_analysis(f, path):
         for p in a["points"]:
             ids.update([p["trial_id"]] if "trial_id" in p else p["trials"])
         front = [p["config"] for p in a["front"]]
-        chance = {o["metric"]: o["chance"] for o in a["objectives"] if o["sense"] == "chance"}
+        chance = {o["metric"]: (mean_level(f, o["chance_column"]) if "chance_column" in o else o["chance"])
+                  for o in a["objectives"] if o["sense"] == "chance"}
         return a["checkpoint"], a["config_keys"], ids, front, a["table"], chance
     if "analysis" in f:
         g = f["analysis"]
@@ -93,11 +103,14 @@ def load_analysis(f, path):
         front_idx = g["front"][()]
         front = [{k: pts[k].asstr()[()][i] for k in keys} for i in front_idx]
         chance = {}
+        checkpoint = text(g.attrs["checkpoint"])
         for spec in text(g.attrs["objectives"]).split(","):
-            m = re.match(r"(.+):chance=(.+)$", spec)
-            if m:
+            m = re.match(r"(.+):chance(?:=(.+))?$", spec)
+            if m and m.group(2):
                 chance[m.group(1)] = float(m.group(2))
-        return text(g.attrs["checkpoint"]), keys, ids, front, [], chance
+            elif m:  # each trial's own level (they differ): the line at their mean
+                chance[m.group(1)] = mean_level(f, f"{checkpoint}.{m.group(1)[:-len('.bacc')]}.chance")
+        return checkpoint, keys, ids, front, [], chance
     grid = [text(k) for k in f.attrs.get("grid_keys", [])]
     return "last", [k for k in grid if not is_replicate_key(k)], None, [], [], {}
 
@@ -250,8 +263,12 @@ def main():
                         color="tab:red" if on_front else "0.6", ms=7 if on_front else 5, capsize=2,
                         label="first front (all objectives)" if on_front else "other configurations", zorder=3 if on_front else 2)
         if metric.endswith(".bacc"):
-            c = chance.get(metric, 0.5)
-            ax.axvline(c, ls="--", color="k", lw=0.8, label=f"chance ({c:g})")
+            c = chance.get(metric)
+            if c is None:  # no analysis: the attackers' stored levels (1/C), 0.5 in files without them
+                levels = trials.get(prefix + metric[:-len(".bacc")] + ".chance")
+                levels = levels[np.isfinite(levels)] if levels is not None else np.array([])
+                c = float(levels.mean()) if levels.size else 0.5
+            ax.axvline(c, ls="--", color="k", lw=0.8, label=f"chance ({c:.4g})")
         # Front points are labelled with their configuration, top to bottom.
         labelled = sorted((p for p in pts if p["front"]), key=lambda p: -p["y"]["mean"])
         place_labels(fig, ax, [(p["x"]["mean"], p["y"]["mean"]) for p in labelled],

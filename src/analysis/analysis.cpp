@@ -206,8 +206,13 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
     for (auto r : p.rows) p.trial_ids.push_back(ids[r]);
     for (const auto& o : a.objectives) {
       const auto& c = store.column(prefix + o.metric);
+      // A trial's own chance level when the attackers stored one (folds may differ: a missing class).
+      const auto* level = o.chance_column.empty() ? nullptr : &store.column(o.chance_column).f;
       std::vector<double> v;
-      for (auto r : p.rows) v.push_back(o.value(c.kind == Column::Kind::kFloat ? c.f[r] : static_cast<double>(c.i[r])));
+      for (auto r : p.rows) {
+        const double x = c.kind == Column::Kind::kFloat ? c.f[r] : static_cast<double>(c.i[r]);
+        v.push_back(level != nullptr ? o.value(x, (*level)[r]) : o.value(x));
+      }
       p.objectives.push_back(summarize(v));
     }
     for (const auto& m : metrics) {

@@ -37,7 +37,8 @@ std::string Objective::spec() const {
   switch (sense) {
     case Sense::kMax: return metric + ":max";
     case Sense::kMin: return metric + ":min";
-    case Sense::kChance: return fmt::format("{}:chance={}", metric, chance);
+    // Per-trial levels that differ are re-read from the file; one level round-trips as a number.
+    case Sense::kChance: return chance_varies ? metric + ":chance" : fmt::format("{}:chance={}", metric, chance);
   }
   return metric;
 }
@@ -46,13 +47,19 @@ std::string Objective::label() const {
   switch (sense) {
     case Sense::kMax: return metric + " ↑";
     case Sense::kMin: return metric + " ↓";
-    case Sense::kChance: return fmt::format("|{}−{:.4g}| ↓", metric, chance);  // 1/21, not 0.047619047619047616
+    case Sense::kChance:
+      if (chance_varies) return fmt::format("|{}−chance| ↓", metric);  // each trial's own level
+      return fmt::format("|{}−{:.4g}| ↓", metric, chance);              // 1/21, not 0.047619047619047616
   }
   return metric;
 }
 
 double Objective::value(double metric_value) const {
   return sense == Sense::kChance ? std::fabs(metric_value - chance) : metric_value;
+}
+
+double Objective::value(double metric_value, double trial_chance) const {
+  return sense == Sense::kChance && std::isfinite(trial_chance) ? std::fabs(metric_value - trial_chance) : value(metric_value);
 }
 
 std::vector<Objective> parse_objectives(std::string_view spec, std::string_view source) {
@@ -117,21 +124,23 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
   return out;
 }
 
-double stored_chance(const ResultStore& store, const std::string& checkpoint, const std::string& metric) {
-  if (!metric.ends_with(".bacc")) return 0.5;
-  const auto column = checkpoint + "." + metric.substr(0, metric.size() - 5) + ".chance";
-  if (store.has_column(column))
-    for (double v : store.column(column).f)
-      if (std::isfinite(v)) return v;
-  return 0.5;
-}
-
 void resolve_chance_levels(const ResultStore& store, const std::string& checkpoint, std::vector<Objective>& objectives) {
-  for (auto& o : objectives)
-    if (o.sense == Sense::kChance && o.chance_from_file) {
-      o.chance = stored_chance(store, checkpoint, o.metric);
-      o.chance_from_file = false;
+  for (auto& o : objectives) {
+    if (o.sense != Sense::kChance || !o.chance_from_file) continue;
+    o.chance_from_file = false;
+    o.chance = 0.5;  // files without the column (earlier advx builds): binary attributes
+    if (!o.metric.ends_with(".bacc")) continue;
+    const auto column = checkpoint + "." + o.metric.substr(0, o.metric.size() - 5) + ".chance";
+    if (!store.has_column(column)) continue;
+    o.chance_column = column;
+    bool first = true;
+    for (double v : store.column(column).f) {
+      if (!std::isfinite(v)) continue;
+      if (first) o.chance = v;
+      o.chance_varies = o.chance_varies || v != o.chance;
+      first = false;
     }
+  }
 }
 
 std::vector<Objective> default_objectives(const ResultStore& store, const std::string& checkpoint) {
@@ -141,7 +150,7 @@ std::vector<Objective> default_objectives(const ResultStore& store, const std::s
     throw InputError(fmt::format("{}: no column '{}' in /trials for the default objectives (metrics of checkpoint {}: {}); "
                                  "name the objectives with --objectives",
                                  store.path().string(), ndcg, checkpoint, metric_list(store, checkpoint)));
-  std::vector<Objective> out{{"test.ndcg@10", Sense::kMax, 0.5}}, continuous;
+  std::vector<Objective> out{{.metric = "test.ndcg@10", .sense = Sense::kMax}}, continuous;
   const auto attack = prefix + "attack.";
   // By name, not in the file's column order (the order trials first reported them): --reference gives one
   // value per objective by position, so the objectives' order must not depend on which trial came first.
@@ -154,9 +163,10 @@ std::vector<Objective> default_objectives(const ResultStore& store, const std::s
       return metric.size() > suffix.size() && metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     if (ends_with(".bacc")) {
-      out.push_back({metric, Sense::kChance, stored_chance(store, checkpoint, metric)});
+      // resolve_chance_levels reads the stored levels.
+      out.push_back({.metric = metric, .sense = Sense::kChance, .chance_from_file = true});
     }
-    else if (ends_with(".mae")) continuous.push_back({metric, Sense::kMax, 0.5});
+    else if (ends_with(".mae")) continuous.push_back({.metric = metric, .sense = Sense::kMax});
   }
   out.insert(out.end(), continuous.begin(), continuous.end());
   return out;

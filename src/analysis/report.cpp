@@ -219,6 +219,9 @@ std::string render_json(const Analysis& a) {
                               {"sense", o.sense == Sense::kMax ? "max" : o.sense == Sense::kMin ? "min" : "chance"},
                               {"spec", o.spec()}};
     if (o.sense == Sense::kChance) oj["chance"] = o.chance;
+    // Levels that differ between trials (a fold lacking a class): "chance" is the first trial's, each
+    // trial's value used its own, from chance_column.
+    if (o.chance_varies) oj["chance_column"] = o.chance_column;
     objs.push_back(oj);
   }
   j["objectives"] = objs;

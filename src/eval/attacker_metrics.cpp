@@ -59,6 +59,20 @@ double balanced_accuracy(std::span<const std::int32_t> y_true, std::span<const s
   return balanced_accuracy_unchecked(y_true, y_pred, n_classes, labelled);
 }
 
+double balanced_accuracy_chance(std::span<const std::int32_t> y_true, int n_classes) {
+  if (n_classes <= 0)
+    throw std::invalid_argument(fmt::format("balanced_accuracy_chance: n_classes must be > 0, got {}", n_classes));
+  std::vector<bool> present(static_cast<std::size_t>(n_classes), false);
+  for (std::size_t i = 0; i < y_true.size(); ++i) {
+    if (y_true[i] >= n_classes)
+      throw std::invalid_argument(fmt::format("balanced_accuracy_chance: true label {} at row {} outside [0, {})",
+                                              y_true[i], i, n_classes));
+    if (y_true[i] >= 0) present[static_cast<std::size_t>(y_true[i])] = true;  // < 0: missing
+  }
+  const auto n = std::count(present.begin(), present.end(), true);
+  return n == 0 ? kNaN : 1.0 / static_cast<double>(n);
+}
+
 double batch_mean_balanced_accuracy(std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
                                     int n_classes, int batch_size) {
   check_labels(y_true, y_pred, n_classes, "batch_mean_balanced_accuracy");

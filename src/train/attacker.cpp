@@ -81,8 +81,9 @@ std::map<std::string, double> run_attackers(nn::Engine& engine, const nn::Tensor
       const auto y_pred = argmax_rows(pred.values(), static_cast<std::int32_t>(pred.rows()), attr.classes);
       out["attack." + attr.name + ".bacc"] = balanced_accuracy(test.labels, y_pred, attr.classes);
       out["attack." + attr.name + ".bacc_batch"] = batch_mean_balanced_accuracy(test.labels, y_pred, attr.classes, 64);
-      // Chance level of a balanced accuracy, 1/C, kept beside it so the analysis needs no class count.
-      out["attack." + attr.name + ".chance"] = 1.0 / attr.classes;
+      // Chance level of this balanced accuracy, kept beside it so the analysis needs no class count: 1/C,
+      // or 1/(classes present) when the test users lack a class, as the BAcc then averages fewer.
+      out["attack." + attr.name + ".chance"] = balanced_accuracy_chance(test.labels, attr.classes);
     } else {
       std::vector<float> raw_pred;
       for (auto v : pred.values()) raw_pred.push_back(attr.scaler.inverse(v));

@@ -245,6 +245,31 @@ check "an explicit :chance uses the stored chance level" grep -q "^objectives: t
   head -3 chance4.txt
 "$advx" analyze chance4.h5 --objectives 'test.ndcg@10:max,attack.gender.bacc:chance=0.5' >chance5.txt 2>&1
 check "and chance=C overrides it" grep -q "^objectives: test.ndcg@10 ↑, |attack.gender.bacc−0.5| ↓$" chance5.txt
+# Levels that differ between trials (a fold whose test users lack a class of a multi-class attribute):
+# each trial's objective value uses its own level.
+cp r.h5 chance-mixed.h5
+"$py" -c "
+import h5py, numpy as np
+with h5py.File('chance-mixed.h5', 'r+') as f:
+    c = f['trials/last.attack.gender.chance']
+    c[...] = np.where(np.arange(c.shape[0]) % 2 == 0, 0.25, 0.5)
+"
+"$advx" analyze chance-mixed.h5 >mixed.txt 2>&1
+check "levels that differ are labelled as each trial's chance" grep -q "^objectives: test.ndcg@10 ↑, |attack.gender.bacc−chance| ↓, attack.age.mae ↑$" mixed.txt ||
+  head -3 mixed.txt
+"$advx" analyze chance-mixed.h5 --per-replicate --format json >mixed.json 2>mixed-notes.txt
+check "and each trial's value is |BAcc − its own level|" "$py" - <<'PY'
+import h5py, json, math
+a = json.load(open("mixed.json"))
+o = next(o for o in a["objectives"] if o["metric"] == "attack.gender.bacc")
+assert o["spec"] == "attack.gender.bacc:chance" and o["chance_column"] == "last.attack.gender.chance", o
+with h5py.File("chance-mixed.h5") as f:
+    ids = list(f["trials/trial_id"].asstr()[()])
+    bacc, level = f["trials/last.attack.gender.bacc"][()], f["trials/last.attack.gender.chance"][()]
+for p in a["points"]:
+    r = ids.index(p["trial_id"])
+    assert math.isclose(p["objectives"]["attack.gender.bacc"]["mean"], abs(bacc[r] - level[r]), rel_tol=1e-12), (p, r)
+PY
 bad "reference length" "--reference: 1 values for 3 objectives" analyze r.h5 --reference 0
 "$advx" analyze r.h5 --objectives '' >out.txt 2>err.txt
 check "an empty --objectives exits 2 instead of meaning the default" test $? -eq 2

@@ -42,11 +42,11 @@ TEST(ObjectivesTest, ParsesSenses) {
 }
 
 TEST(ObjectivesTest, ValuesAndCosts) {
-  const Objective chance{"attack.gender.bacc", Sense::kChance, 0.5};
+  const Objective chance{.metric = "attack.gender.bacc", .sense = Sense::kChance, .chance = 0.5};
   EXPECT_DOUBLE_EQ(chance.value(0.62), 0.12);
   EXPECT_DOUBLE_EQ(chance.value(0.38), 0.12) << "below chance leaks as much as above";
   EXPECT_DOUBLE_EQ(chance.cost(0.12), 0.12);
-  const Objective ndcg{"test.ndcg@10", Sense::kMax, 0.5};
+  const Objective ndcg{.metric = "test.ndcg@10", .sense = Sense::kMax};
   EXPECT_DOUBLE_EQ(ndcg.cost(ndcg.value(0.3)), -0.3);
 }
 

@@ -26,6 +26,17 @@ TEST(BalancedAccuracy, ClassAbsentFromTruthIsIgnored) {
   EXPECT_NEAR(balanced_accuracy(Labels{0, 0, 1, 1}, Labels{0, 2, 1, 1}, 3), 0.75, kTol);
 }
 
+// Chance is over the classes present, as the BAcc's mean is: 3 classes, class 2 absent -> 1/2, which is
+// what predicting one present class scores here (recall 1 and 0 over the two present classes).
+TEST(BalancedAccuracyChance, CountsPresentClasses) {
+  EXPECT_NEAR(balanced_accuracy_chance(Labels{0, 0, 1, 1}, 3), 0.5, kTol);
+  EXPECT_NEAR(balanced_accuracy(Labels{0, 0, 1, 1}, Labels{0, 0, 0, 0}, 3), 0.5, kTol);
+  EXPECT_NEAR(balanced_accuracy_chance(Labels{0, 2, 1, -1}, 3), 1.0 / 3.0, kTol);
+  EXPECT_NEAR(balanced_accuracy_chance(Labels{1, 1, -1}, 2), 1.0, kTol);
+  EXPECT_TRUE(std::isnan(balanced_accuracy_chance(Labels{-1}, 2)));
+  EXPECT_THROW((void)balanced_accuracy_chance(Labels{0, 3}, 3), std::invalid_argument);
+}
+
 // Only class 1 present: BAcc = recall(1) = 3/4.
 TEST(BalancedAccuracy, AllOneClass) {
   EXPECT_NEAR(balanced_accuracy(Labels{1, 1, 1, 1}, Labels{1, 0, 1, 1}, 2), 0.75, kTol);

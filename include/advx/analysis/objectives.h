@@ -4,8 +4,8 @@
 //   max        larger is better (NDCG, Recall, an attacker's MAE: a worse attacker means more removal);
 //   min        smaller is better (a loss);
 //   chance[=c] the distance |metric − c| to chance level is minimised. For a balanced accuracy c = 1/C with
-//              C classes, read from the attackers' `attack.<a>.chance` column (0.5 in files without it);
-//              `chance=0.25` sets c.
+//              C classes, each trial's own, read from the attackers' `attack.<a>.chance` column (0.5 in
+//              files without it); `chance=0.25` sets one c for all.
 // Values below chance count as leakage too (a binary attacker at 0.3 is an attacker at 0.7 with its labels
 // swapped), hence the absolute value.
 //
@@ -25,9 +25,13 @@ enum class Sense { kMax, kMin, kChance };
 struct Objective {
   std::string metric;        ///< column name without the checkpoint prefix, e.g. "test.ndcg@10"
   Sense sense = Sense::kMax;
-  double chance = 0.5;       ///< kChance only
-  /// `chance` without a level: the file's stored level (1/C) is to be taken by resolve_chance_levels().
+  double chance = 0.5;       ///< kChance only; with chance_column, the first trial's level (labels, plots)
+  /// `chance` without a level: the file's stored levels are to be taken by resolve_chance_levels().
   bool chance_from_file = false;
+  /// Set by resolve_chance_levels(): the column holding each trial's level ("last.attack.a.chance"; a
+  /// fold whose test users lack a class has 1/(C−1)), and whether the levels differ between trials.
+  std::string chance_column = {};
+  bool chance_varies = false;
 
   /// Spec text that parse_objectives() reads back: "test.ndcg@10:max", "attack.gender.bacc:chance=0.5".
   [[nodiscard]] std::string spec() const;
@@ -35,6 +39,8 @@ struct Objective {
   [[nodiscard]] std::string label() const;
   /// The objective's value for one trial's metric: the metric itself, or |metric − chance|.
   [[nodiscard]] double value(double metric_value) const;
+  /// The same with the trial's own chance level (from chance_column; NaN: `chance`).
+  [[nodiscard]] double value(double metric_value, double trial_chance) const;
   /// True when larger values are better (only `max`); values of min/chance objectives are minimised.
   [[nodiscard]] bool maximise() const { return sense == Sense::kMax; }
   /// Value in minimisation form (−value for `max`), the form the Pareto code works in.
@@ -46,10 +52,9 @@ struct Objective {
 /// Throws InputError naming `source` and the offending entry.
 [[nodiscard]] std::vector<Objective> parse_objectives(std::string_view spec, std::string_view source = "--objectives");
 
-/// The chance level of a balanced-accuracy metric ("attack.gender.bacc") as the attackers stored it
-/// (<checkpoint>.attack.<a>.chance = 1/C); 0.5 for files without it.
-[[nodiscard]] double stored_chance(const ResultStore& store, const std::string& checkpoint, const std::string& metric);
-/// Gives each `chance` objective without a level the file's stored one (stored_chance).
+/// Gives each `chance` objective without a level the levels the attackers stored beside its metric
+/// (<checkpoint>.attack.<a>.chance, per trial: 1/C over the classes its test users have); 0.5 for files
+/// without them.
 void resolve_chance_levels(const ResultStore& store, const std::string& checkpoint, std::vector<Objective>& objectives);
 
 /// The default objectives for a file and checkpoint (see the header comment): NDCG, then the categorical

@@ -19,6 +19,12 @@ namespace advx {
 [[nodiscard]] double balanced_accuracy(std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
                                        int n_classes);
 
+/// The chance level of balanced_accuracy on these labels: 1 / (classes present in y_true), what a
+/// constant prediction of a present class scores (sklearn's `adjusted` uses it too). It is 1/C only when
+/// every class occurs: a small test fold may lack a rare class. NaN without labelled rows. Throws like
+/// balanced_accuracy for labels ≥ n_classes or n_classes <= 0.
+[[nodiscard]] double balanced_accuracy_chance(std::span<const std::int32_t> y_true, int n_classes);
+
 /// The reference attacker's score (REFERENCE Q3), kept for parity: rows are cut into consecutive batches
 /// of `batch_size` (the last may be shorter), balanced_accuracy is computed per batch, and the result is
 /// the mean of the per-batch values weighted by each batch's number of labelled (non-skipped) rows.

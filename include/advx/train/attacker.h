@@ -16,7 +16,7 @@
 namespace advx {
 
 /// Returns, per attribute a: categorical "attack.a.bacc" (global balanced accuracy, Q3) and
-/// "attack.a.bacc_batch" (the reference's per-batch mean) and "attack.a.chance" (1/C); continuous "attack.a.mae" (raw units) and
+/// "attack.a.bacc_batch" (the reference's per-batch mean) and "attack.a.chance" (1/C over the classes the test users have); continuous "attack.a.mae" (raw units) and
 /// "attack.a.mae_constant" (MAE of predicting the training median).
 /// `train_rows`/`test_rows` are the dataset rows of the μ rows.
 [[nodiscard]] std::map<std::string, double> run_attackers(nn::Engine& engine, const nn::Tensor& train_mu,
