@@ -379,7 +379,8 @@ std::vector<Key<AttributeSpec>> make_attribute_keys() {
   {
     Key<A> type = choice<A>("type", Choices<bool>{{"categorical", true}, {"continuous", false}},
                             "Categorical (weighted cross-entropy, scored by balanced accuracy) or continuous (MSE, "
-                            "scored by MAE). Must match the data.",
+                            "scored by MAE). A categorical column of the data cannot be continuous; a numeric one declared "
+                            "categorical has a class per distinct number, labelled as written (codes such as 1, 2, 4).",
                             [](auto& a) -> auto& { return a.categorical; });
     type.required = true;
     keys.push_back(std::move(type));

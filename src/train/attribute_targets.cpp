@@ -1,8 +1,10 @@
 #include "advx/train/attribute_targets.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -45,11 +47,16 @@ AttributeTargets make_attribute_targets(const AttributeSpec& spec, const Dataset
   }
   t.column = &data.attributes.get(spec.name);
   if (spec.categorical) {
-    // A continuous column (e.g. occupation codes read as numbers from CSV) cannot be reinterpreted
-    // silently; the data decides the type.
-    if (!t.column->is_categorical())
-      throw InputError(fmt::format("attributes.{}.type: declared categorical, but the data's column is numeric "
-                                   "(declare it continuous)", spec.name));
+    // Numbers that name classes (region codes 1–4 in a CSV, read as a numeric column): declared
+    // categorical, each distinct number is a class, labelled as written ("1", "2.5"), so class weights
+    // name them that way.
+    if (!t.column->is_categorical()) {
+      std::vector<std::string> labels;
+      labels.reserve(t.column->values().size());
+      for (const float v : t.column->values()) labels.push_back(std::isnan(v) ? "" : fmt::format("{}", v));
+      t.owned_column = std::make_shared<const AttributeColumn>(AttributeColumn::categorical(spec.name, labels));
+      t.column = t.owned_column.get();
+    }
     t.classes = static_cast<std::int32_t>(t.column->labels().size());
     if (t.classes < 2)
       throw InputError(fmt::format("attributes.{}: needs at least 2 classes, the data has {}", spec.name, t.classes));
@@ -67,9 +74,20 @@ AttributeTargets make_attribute_targets(const AttributeSpec& spec, const Dataset
       }
     }
   } else {
-    if (t.column->is_categorical())
-      throw InputError(fmt::format("attributes.{}.type: declared continuous, but the data's column is categorical",
-                                   spec.name));
+    if (t.column->is_categorical()) {
+      // Name the labels that are not numbers: one "NA" or typo makes a whole CSV column categorical.
+      std::vector<std::string> words;
+      for (const auto& label : t.column->labels()) {
+        double x = 0;
+        const auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), x);
+        if ((ec != std::errc() || end != label.data() + label.size()) && words.size() < 3) words.push_back("'" + label + "'");
+      }
+      throw InputError(fmt::format("attributes.{}.type: declared continuous, but the data's column is categorical{}",
+                                   spec.name,
+                                   words.empty() ? ""
+                                                 : fmt::format(" (it holds {}: leave missing values empty)",
+                                                               fmt::join(words, ", "))));
+    }
     t.classes = 1;
     std::vector<double> v;
     for (auto r : train_rows) {

@@ -3,6 +3,7 @@
 // with the target transform of REFERENCE Q4 (fitted on the training users only).
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,7 +27,9 @@ struct AttributeTargets {
   std::int32_t classes = 1;          ///< categorical: number of labels; continuous: 1
   std::vector<float> class_weights;  ///< per code; empty = uniform
   TargetScaler scaler;               ///< continuous only
-  const AttributeColumn* column = nullptr;
+  const AttributeColumn* column = nullptr;  ///< the data's column, or owned_column
+  /// A numeric column declared categorical, recoded (its numbers as labels); shared by copies.
+  std::shared_ptr<const AttributeColumn> owned_column;
 
   /// The targets of the given dataset rows, transformed (labels: codes, −1 missing; values: scaled,
   /// NaN missing).
@@ -35,7 +38,8 @@ struct AttributeTargets {
   [[nodiscard]] std::vector<float> raw_values(std::span<const std::int32_t> rows) const;
 };
 
-/// Resolves a spec against the data: the column must exist with the declared type; class weights must
+/// Resolves a spec against the data: the column must exist; a categorical column cannot be declared
+/// continuous, a numeric one declared categorical has a class per distinct number; class weights must
 /// name exactly the column's labels; the transform is fitted on `train_rows`. InputError otherwise.
 [[nodiscard]] AttributeTargets make_attribute_targets(const AttributeSpec& spec, const Dataset& data,
                                                       std::span<const std::int32_t> train_rows);
