@@ -106,8 +106,8 @@ nlohmann::ordered_json attribute_summary(const AttributeColumn& col) {
     j["count"] = n;
     j["mean"] = mean;
     j["std"] = n > 1 ? std::sqrt(std::max(0.0, (s2 - n * mean * mean) / (n - 1))) : NAN;
-    j["min"] = lo;
-    j["max"] = hi;
+    j["min"] = n ? lo : NAN;  // no values: null in JSON, not ±inf
+    j["max"] = n ? hi : NAN;
   }
   return j;
 }
@@ -172,8 +172,11 @@ void print_inspect(const nlohmann::ordered_json& j) {
       for (const auto& [label, n] : a["counts"].items()) parts += fmt::format(" {}={}", label, n.get<long>());
       fmt::print("    {:<12} categorical:{}", name, parts);
     } else {
-      fmt::print("    {:<12} continuous: mean {:.2f}, std {:.2f}, range {:g}..{:g}", name, a["mean"].get<double>(),
-                 a["std"].get<double>(), a["min"].get<double>(), a["max"].get<double>());
+      if (a["count"].get<long>() == 0)
+        fmt::print("    {:<12} continuous: no values", name);
+      else
+        fmt::print("    {:<12} continuous: mean {:.2f}, std {:.2f}, range {:g}..{:g}", name, a["mean"].get<double>(),
+                   a["std"].get<double>(), a["min"].get<double>(), a["max"].get<double>());
     }
     fmt::print("{}\n", a["missing"].get<long>() ? fmt::format(" (missing {})", a["missing"].get<long>()) : "");
   }

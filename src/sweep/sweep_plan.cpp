@@ -139,7 +139,14 @@ std::string settings_change(const SweepFile& before, const SweepFile& after) {
     if (is_axis(k) || (it != was.end() && it->second == v)) continue;
     add(fmt::format("{}: {} → {}", k, it == was.end() ? "(unset)" : it->second, v));
   }
-  if (before.replicates() != after.replicates())
+  // A seeds: list is the replicates axis: its values (and their order: replicate r runs seeds[r]) are
+  // part of the identity, so it cannot grow like a grid axis.
+  const auto seeds_text = [](const SweepFile& s) {
+    return s.seeds().empty() ? std::string("none") : fmt::format("[{}]", fmt::join(s.seeds(), ", "));
+  };
+  if (before.seeds() != after.seeds())
+    add(fmt::format("seeds: {} → {}", seeds_text(before), seeds_text(after)));
+  else if (before.replicates() != after.replicates())
     add(fmt::format("replicates: {} → {}", before.replicates(), after.replicates()));
   return diff;
 }

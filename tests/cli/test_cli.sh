@@ -76,6 +76,11 @@ expect 0 'wrote .*300 users' -- "$advx" data synth --out "$tmp/syn" --users 300 
 expect 0 '"users": 3[0-9][0-9]' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json
 expect 0 '"per_fold"' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn" --json --folds 4
 expect 0 'after core' -- "$advx" data inspect --format movielens-1m --path "$tmp/syn"
+# A continuous column without a single value says so (not "mean nan, range inf..-inf").
+mkdir -p "$tmp/empty-col"
+{ echo "user,gender,score"; for u in $(seq 12); do echo "$u,$([ $((u % 2)) -eq 0 ] && echo f || echo m),"; done; } >"$tmp/empty-col/users.csv"
+{ echo "user,item"; for u in $(seq 12); do for i in 1 2 3 4 5; do echo "$u,$i"; done; done; } >"$tmp/empty-col/interactions.csv"
+expect 0 'score +continuous: no values \(missing 12\)' -- "$advx" data inspect --format csv --path "$tmp/empty-col" --min-user 1 --min-item 1 --folds 3
 # Numeric category labels (ML-1M's occupation codes) are listed in numeric order, not as strings.
 expect 0 'occupation +categorical: 0=[0-9]+ 1=[0-9]+ 2=[0-9]+ 3=[0-9]+ 4=[0-9]+ 5=[0-9]+ 6=[0-9]+ 7=[0-9]+ 8=[0-9]+ 9=[0-9]+ 10=[0-9]+ ' \
   -- "$advx" data inspect --format movielens-1m --path "$tmp/syn"

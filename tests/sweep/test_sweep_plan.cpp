@@ -150,6 +150,12 @@ TEST(SweepPlan, SettingsChangeNamesChangedValuesAndGridAxesAddedOrRemoved) {
   // Pinning an axis with a settings key removes it.
   EXPECT_EQ(settings_change(before, SweepFile::from_text(text, "s.yaml", {"adversaries.gender.lambda=5"})),
             "adversaries.gender.lambda: grid axis → fixed 5");
+  // A seeds: list is named by its values (reordered, extended, or new), not as a replicate count.
+  const auto seeds78 = SweepFile::from_text(text, "s.yaml", {"seeds=[7, 8]"});
+  EXPECT_EQ(settings_change(seeds78, SweepFile::from_text(text, "s.yaml", {"seeds=[8, 7]"})), "seeds: [7, 8] → [8, 7]");
+  EXPECT_EQ(settings_change(seeds78, SweepFile::from_text(text, "s.yaml", {"seeds=[7, 8, 9]"})), "seeds: [7, 8] → [7, 8, 9]");
+  EXPECT_EQ(settings_change(before, seeds78), "seeds: none → [7, 8]");
+  EXPECT_EQ(settings_change(before, SweepFile::from_text(text, "s.yaml", {"replicates=3"})), "replicates: 1 → 3");
 }
 
 }  // namespace
