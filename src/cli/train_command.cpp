@@ -34,8 +34,9 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
   nlohmann::ordered_json j;
   j["name"] = config.name;
   j["status"] = r.status;
-  if (!r.message.empty()) j["message"] = r.message;
-  if (r.diverged_epoch >= 0) j["diverged_epoch"] = r.diverged_epoch;
+  // Always present, as in the result file (SCHEMA: "" and −1 unless the trial failed or diverged).
+  j["message"] = r.message;
+  j["diverged_epoch"] = r.diverged_epoch;
   j["epochs_run"] = r.epochs_run;
   j["seconds_per_epoch"] = r.seconds_per_epoch;
   j["seconds_total"] = r.seconds_total;

@@ -146,7 +146,7 @@ if [[ $status -ne 0 ]] || ! grep -q '"last.test.ndcg@10"' "$tmp/t1.json"; then e
 train >"$tmp/t2.json" 2>/dev/null
 checks=$((checks + 1))
 if ! cmp -s <(metrics "$tmp/t1.json") <(metrics "$tmp/t2.json"); then echo "FAIL: advx train is not deterministic"; failures=$((failures + 1)); fi
-for key in status epochs_run seconds_per_epoch best.attack.gender.bacc last.attack.age.mae last.test.recall@10; do
+for key in status message diverged_epoch epochs_run seconds_per_epoch best.attack.gender.bacc last.attack.age.mae last.test.recall@10; do
   checks=$((checks + 1))
   grep -q "\"$key\"" "$tmp/t1.json" || { echo "FAIL: advx train --json lacks $key"; failures=$((failures + 1)); }
 done
