@@ -228,12 +228,7 @@ std::vector<Key<SweepSettings>> make_fixed_keys() {
   // Top level.
   add(text<S>("name", "a name of letters, digits, '.', '_' or '-'",
               "Name of the sweep (used for output names).",
-              [](const std::string& s) {
-                return std::all_of(s.begin(), s.end(), [](char c) {
-                  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-                });
-              },
-              [](auto& s) -> auto& { return s.trial.name; }),
+              valid_sweep_name, [](auto& s) -> auto& { return s.trial.name; }),
       Scope::kSweep, false, "the file's name without .yaml");
   add(unsigned_integer<S>("seed", "Seed of a trial: initialisation, dropout, latent noise, batch order, attackers "
                                   "(the reference reseeds every run with 42).",
@@ -479,6 +474,12 @@ bool ResolvedKey::required() const {
     case Kind::kAdversary: return adversary_keys()[index].required;
   }
   return false;
+}
+
+bool valid_sweep_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
 }
 
 bool valid_entry_name(const std::string& name) {

@@ -75,6 +75,8 @@ struct ResolvedKey {
 
 /// Entry names of dynamic sections become part of key paths, so they are restricted to [A-Za-z0-9_-]+.
 [[nodiscard]] bool valid_entry_name(const std::string& name);
+/// A sweep name (`name:`, or the file's name without it) goes into output and job names: [A-Za-z0-9._-]+.
+[[nodiscard]] bool valid_sweep_name(const std::string& name);
 
 /// " (did you mean 'x'?)" when a known key path or section is within edit distance 2 of `path`, else "".
 [[nodiscard]] std::string suggestion_for(const std::string& path);

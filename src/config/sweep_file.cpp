@@ -1,7 +1,6 @@
 #include "advx/config/sweep_file.h"
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -356,10 +355,7 @@ SweepFile SweepFile::from_text(std::string text, const std::filesystem::path& pa
   apply_overrides(*layer, raw_grid, overrides);
 
   // Without `name:` the sweep is named after its file, and the name goes into output and job names.
-  if (layer->values.count("name") == 0 &&
-      !std::all_of(layer->default_name.begin(), layer->default_name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-      }))
+  if (layer->values.count("name") == 0 && !cd::valid_sweep_name(layer->default_name))
     throw input_error_at(sweep.path_, 0,
                          fmt::format("the sweep takes its name from the file's, '{}', which is not a valid name (letters, "
                                      "digits, '.', '_' or '-'); add name: <a valid name>, or rename the file",
