@@ -1,10 +1,14 @@
 // `advx train SWEEP.yaml [--set key=value ...] [--json]`: one trial from a sweep file's base settings.
 
 #include <cmath>
+#include <functional>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -25,6 +29,7 @@ struct TrainArgs {
   std::vector<std::string> sets;
   bool json = false;
   int threads = 0;
+  int progress = 0;  ///< +1 --progress, −1 --no-progress, 0: when stderr is a terminal
 };
 
 /// JSON numbers cannot be NaN/Inf; those become null.
@@ -64,6 +69,37 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
   return j;
 }
 
+/// One stderr line per epoch (counted from 1, as the summary's epochs are), so a long trial shows it is
+/// alive and whether it is learning; the last one announces the test/attacker phase, which takes a while.
+class EpochProgress {
+ public:
+  explicit EpochProgress(const TrialConfig& config) : config_(config) {}
+  void operator()(const EpochRecord& e) {
+    const bool best = e.val_select >= best_;  // ties go to the later epoch, as the trainer's selection
+    if (best) {
+      best_ = e.val_select;
+      best_epoch_ = e.epoch;
+    }
+    std::string adversaries;
+    for (std::size_t g = 0; g < e.adversary_loss.size() && g < config_.model.adversaries.size(); ++g)
+      adversaries += fmt::format(", {} {:.4g}", config_.model.adversaries[g].attribute, e.adversary_loss[g]);
+    const int width = static_cast<int>(std::to_string(config_.train.epochs).size());
+    std::cerr << fmt::format("epoch {:>{}}/{}  loss {:.4g} (vae {:.4g}{})  val {} {:.4f} {}  lr {:.3g}  {:.2f} s\n",
+                             e.epoch + 1, width, config_.train.epochs, e.train_loss, e.train_vae, adversaries,
+                             config_.train.select, e.val_select,
+                             best ? std::string("(best)") : fmt::format("(best {:.4f}, epoch {})", best_, best_epoch_ + 1),
+                             e.lr, e.seconds);
+    if (e.epoch + 1 == config_.train.epochs)
+      std::cerr << "testing the best and last checkpoints and training their attackers…\n";
+    std::cerr.flush();
+  }
+
+ private:
+  const TrialConfig& config_;
+  double best_ = -std::numeric_limits<double>::infinity();
+  std::int32_t best_epoch_ = -1;
+};
+
 void print_summary(const TrialConfig& config, const TrialResult& r) {
   fmt::print("trial {} (seed {}): {} after {} ({:.3f} s/epoch, {:.1f} s total, {})\n", config.name, config.seed,
              r.status, counted(r.epochs_run, "epoch"), r.seconds_per_epoch, r.seconds_total,
@@ -90,6 +126,8 @@ void add_train_command(CLI::App& app, Command& selected) {
   cmd->add_option("--threads", args->threads, "oneDNN/OpenMP threads (overrides the file's `threads`)")
       ->check(in_range(1, 1024));
   cmd->add_flag("--json", args->json, "Print one JSON object (metrics per checkpoint, curves) instead of a summary");
+  cmd->add_flag("--progress,!--no-progress", args->progress,
+                "A line per epoch on stderr (loss, validation metric, seconds); default: when stderr is a terminal");
   cmd->callback([args, &selected] {
     selected = [args] {
       const auto sweep = SweepFile::load(args->sweep, args->sets);
@@ -113,7 +151,9 @@ void add_train_command(CLI::App& app, Command& selected) {
       } catch (const InputError& e) {
         throw InputError(fmt::format("{}: {}", args->sweep, e.what()));
       }
-      const TrialResult result = run_trial(config, data);
+      const bool progress = args->progress > 0 || (args->progress == 0 && ::isatty(STDERR_FILENO) != 0);
+      EpochProgress report(config);
+      const TrialResult result = progress ? run_trial(config, data, std::ref(report)) : run_trial(config, data);
       if (args->json)
         std::cout << to_json(config, result).dump(2) << '\n';
       else

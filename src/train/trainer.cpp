@@ -491,13 +491,18 @@ Trainer::Trainer(const TrialConfig& config, const Dataset& data) : impl_(std::ma
 Trainer::~Trainer() = default;
 bool Trainer::train_epoch() { return impl_->train_epoch(); }
 std::int32_t Trainer::epoch() const { return impl_->epoch; }
+const std::vector<EpochRecord>& Trainer::curves() const { return impl_->result.curves; }
 bool Trainer::done() const { return impl_->done(); }
 TrialResult Trainer::finish() { return impl_->finish(); }
 
-TrialResult run_trial(const TrialConfig& config, const Dataset& data) {
+TrialResult run_trial(const TrialConfig& config, const Dataset& data, const EpochCallback& on_epoch) {
   const auto t0 = Clock::now();
   Trainer trainer(config, data);
-  while (trainer.train_epoch()) {
+  for (bool more = true; more;) {
+    const auto seen = trainer.curves().size();
+    more = trainer.train_epoch();
+    // A diverged epoch adds no record (and ends the loop).
+    if (on_epoch && trainer.curves().size() > seen) on_epoch(trainer.curves().back());
   }
   auto result = trainer.finish();
   result.seconds_total = seconds_since(t0);

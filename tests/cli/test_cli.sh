@@ -167,6 +167,30 @@ expect 0 '^trial demo \(seed 42\): ok after 2 epochs ' -- \
   --set train.epochs=2 --set attackers.epochs=1
 cp "$tmp/out" "$tmp/train-summary.txt"
 expect 0 '^  last \(epoch   2\):' -- cat "$tmp/train-summary.txt"
+# --progress: a line per epoch on stderr (the JSON on stdout stays whole), showing the validation values
+# the curves hold; off by default when stderr is not a terminal, and with --no-progress.
+"$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
+  --set train.epochs=3 --set attackers.epochs=1 --json --progress >"$tmp/p.json" 2>"$tmp/p.err"
+checks=$((checks + 1))
+/usr/bin/python3 - "$tmp/p.json" "$tmp/p.err" <<'PY' || { echo "FAIL: advx train --progress"; sed 's/^/    /' "$tmp/p.err"; failures=$((failures + 1)); }
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+epochs = [l for l in lines if l.startswith("epoch ")]
+assert len(epochs) == 3, lines
+for e, (line, val) in enumerate(zip(epochs, j["curves"]["val.ndcg@10"])):
+    m = re.match(r"epoch (\d+)/3  loss \S+ \(vae \S+, age \S+, gender \S+\)  val ndcg@10 (\S+) \((best|best \S+, epoch \d)\)", line)
+    assert m and int(m[1]) == e + 1 and m[2] == "%.4f" % val, (line, val)
+assert lines[-1].startswith("testing the best and last checkpoints"), lines
+PY
+expect 0 '"status": "ok"' -- "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 \
+  --set data.items=200 --set train.epochs=1 --set attackers.epochs=1 --json
+for flag in "" --no-progress; do
+  checks=$((checks + 1))
+  "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
+    --set train.epochs=1 --set attackers.epochs=1 $flag 2>&1 >/dev/null | grep -q '^epoch ' &&
+    { echo "FAIL: advx train ${flag:-without a terminal} printed progress lines"; failures=$((failures + 1)); }
+done
 # A setting the data contradicts names the sweep file, the key and what the data has.
 expect 2 "advx: error: .*demo.yaml: attributes.gender.class_weights.F: the data has no such label \\(labels: f, m\\)" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \

@@ -75,6 +75,17 @@ TEST_F(TrainerTest, RunsAndReportsBothCheckpoints) {
   }
 }
 
+TEST_F(TrainerTest, ReportsEachCompletedEpochToTheCallback) {
+  std::vector<EpochRecord> seen;
+  const auto r = run_trial(config(3), *data_, [&seen](const EpochRecord& e) { seen.push_back(e); });
+  ASSERT_EQ(seen.size(), 3u);
+  for (std::size_t e = 0; e < seen.size(); ++e) {
+    EXPECT_EQ(seen[e].epoch, static_cast<std::int32_t>(e));
+    EXPECT_EQ(seen[e].val_select, r.curves[e].val_select);  // validated before it is reported
+    EXPECT_EQ(seen[e].train_loss, r.curves[e].train_loss);
+  }
+}
+
 TEST_F(TrainerTest, SameConfigSameNumbers) {
   const auto a = run_trial(config(3), *data_);
   const auto b = run_trial(config(3), *data_);

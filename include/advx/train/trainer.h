@@ -5,6 +5,7 @@
 // (TrialConfig, Dataset) and its seed.
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 #include <memory>
 
@@ -38,6 +39,8 @@ class Trainer {
   /// became NaN/Inf: status diverged).
   bool train_epoch();
   [[nodiscard]] std::int32_t epoch() const;  ///< epochs completed
+  /// The records of the completed epochs so far (the result's curves once finished).
+  [[nodiscard]] const std::vector<EpochRecord>& curves() const;
   [[nodiscard]] bool done() const;
 
   /// Test metrics and attackers for the kept checkpoints; completes and returns the result.
@@ -57,8 +60,12 @@ class Trainer {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Called after each epoch that completed (trained and validated) with its record; epochs count from 0.
+using EpochCallback = std::function<void(const EpochRecord&)>;
+
 /// Trains to the end and finishes. Exceptions from bad input propagate; numerical divergence is a
-/// result (status "diverged"), not an exception.
-[[nodiscard]] TrialResult run_trial(const TrialConfig& config, const Dataset& data);
+/// result (status "diverged"), not an exception. `on_epoch`, if given, sees each completed epoch (the
+/// CLI's progress lines); it must not throw.
+[[nodiscard]] TrialResult run_trial(const TrialConfig& config, const Dataset& data, const EpochCallback& on_epoch = {});
 
 }  // namespace advx
