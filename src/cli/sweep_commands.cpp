@@ -200,6 +200,7 @@ int run_results_command(const std::string& path, bool csv) {
   };
   std::vector<std::string> header{"trial_id", "status", "checkpoint"};
   for (const auto& k : h.grid_keys) header.push_back(k);
+  header.push_back("replicate");  // the seeds:/replicates: run of the grid point (0, 1, …)
   header.push_back("seed");  // as advx plan prints it and --set seed= takes it (unsigned; SCHEMA.md)
   header.push_back("epoch");
   for (const auto& m : metrics)
@@ -213,6 +214,7 @@ int run_results_command(const std::string& path, bool csv) {
   const auto print_row = [&](std::size_t r, const std::string& cp) {
     line = fmt::format("{},{},{}", quote(store.column("trial_id").s[r]), store.column("status").s[r], cp);
     for (const auto& k : h.grid_keys) line += fmt::format(",{}", store.has_column(k) ? quote(store.column(k).text(r)) : "");
+    line += fmt::format(",{}", store.has_column("replicate") ? store.column("replicate").text(r) : "");
     line += store.has_column("seed") ? fmt::format(",{}", static_cast<std::uint64_t>(store.column("seed").i[r])) : ",";
     line += fmt::format(",{}", cp.empty() ? "" : store.column(cp + ".epoch").text(r));
     for (const auto& m : metrics) {
@@ -370,7 +372,7 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   auto results_args = std::make_shared<std::pair<std::string, bool>>();
   auto* results = app.add_subcommand("results", "Summarise a result file, or print it as CSV (one row per trial and checkpoint)");
   results->add_option("result-file", results_args->first, "Result file (HDF5)")->required();
-  results->add_flag("--csv", results_args->second, "Print CSV: trial_id, status, checkpoint, grid keys, seed, metrics (one row per trial and "
+  results->add_flag("--csv", results_args->second, "Print CSV: trial_id, status, checkpoint, grid keys, replicate, seed, epoch, metrics (one row per trial and "
                     "checkpoint; a trial without checkpoint, one row with empty metrics)");
   results->callback([results_args, &selected] {
     selected = [results_args] { return run_results_command(results_args->first, results_args->second); };

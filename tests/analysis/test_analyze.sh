@@ -225,7 +225,7 @@ check "results lists each diverged trial with its message" \
 check "results shows the --set overrides" grep -q -- "--set train.lr=1e20" div-results.txt
 "$advx" results div.h5 --csv >div.csv
 check "results --csv gives each trial without checkpoint one row with empty metrics" \
-  test "$(grep -cE '^[0-9a-f]{16},diverged,,0,(0|100),[0-9]+,$' div.csv)" -eq 2
+  test "$(grep -cE '^[0-9a-f]{16},diverged,,0,(0|100),0,[0-9]+,$' div.csv)" -eq 2
 bad "missing metric" "objective 'attack.occupation.bacc': no column 'last.attack.occupation.bacc'" analyze r.h5 \
   --objectives 'test.ndcg@10:max,attack.occupation.bacc:chance'
 bad "bad sense" "unknown sense 'maximum'" analyze r.h5 --objectives 'test.ndcg@10:maximum'
@@ -413,6 +413,17 @@ check "and plots NDCG@5 against each attacker" "$py" - <<'PY'
 import json
 d = json.load(open("plots-ks/plot_data.json"))
 assert [s["y_metric"] for s in d["scatter"]] == ["test.ndcg@5", "test.ndcg@5"], d["scatter"]
+PY
+
+# results --csv carries each trial's replicate and seed (a seeds: list runs replicate r with seeds[r]).
+"$advx" sweep fixed-gender.yaml --out seeds.h5 --set train.epochs=1 --set attackers.epochs=1 --set data.users=300 \
+  --set data.items=200 --set 'seeds=[3, 5]' --set 'grid.adversaries.age.lambda=[0]' >seeds-sweep.log 2>&1
+"$advx" results seeds.h5 --csv >seeds.csv
+check "results --csv: a replicate and a seed column, seeds[replicate] in each row" "$py" - <<'PY'
+import csv
+rows = list(csv.DictReader(open("seeds.csv")))
+assert len(rows) == 4, rows
+assert sorted({(r["replicate"], r["seed"]) for r in rows}) == [("0", "3"), ("1", "5")], rows
 PY
 
 finish
