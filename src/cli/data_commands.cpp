@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -81,11 +80,9 @@ nlohmann::ordered_json attribute_summary(const AttributeColumn& col) {
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::vector<double> numeric(labels.size());
     const bool all_numeric = std::all_of(order.begin(), order.end(), [&](std::size_t c) {
-      const char* b = labels[c].c_str();
-      char* e = nullptr;
-      numeric[c] = std::strtod(b, &e);
-      // Finite only: a "nan" label would break the sort's ordering (strtod also reads "inf").
-      return !labels[c].empty() && *e == '\0' && std::isfinite(numeric[c]);
+      const auto number = read_number(labels[c]);  // finite only: a "nan" label would break the sort's order
+      numeric[c] = number.value;
+      return number.finite();
     });
     if (all_numeric) std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return numeric[x] < numeric[y]; });
     for (const auto c : order) counts[labels[c]] = n[c];

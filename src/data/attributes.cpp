@@ -1,7 +1,9 @@
 #include "advx/data/attributes.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -9,6 +11,22 @@
 #include "advx/common/error.h"
 
 namespace advx {
+
+NumberText read_number(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || end != text.data() + text.size()) return {};
+  if (ec == std::errc::result_out_of_range) {
+    // from_chars says so for 1e400 and for 1e-400 alike; strtod tells them apart (±HUGE_VAL on overflow).
+    const double d = std::strtod(std::string(text).c_str(), nullptr);
+    if (std::isinf(d)) return {.kind = NumberText::Kind::kOutOfRange};
+    return {.kind = NumberText::Kind::kFinite, .value = d};
+  }
+  if (ec != std::errc() || !std::isfinite(v)) return {};
+  return {.kind = NumberText::Kind::kFinite, .value = v};
+}
 
 AttributeColumn AttributeColumn::categorical(std::string name, const std::vector<std::string>& raw) {
   AttributeColumn col;

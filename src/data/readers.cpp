@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -34,15 +33,6 @@ std::string_view to_string(DataFormat format) {
 }
 
 namespace {
-
-/// The cell's value when it is a finite number, else nullopt.
-std::optional<double> number_in(std::string_view s) {
-  s = detail::trim(s);
-  double v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 /// Collects users (with their attribute cells) and ratings with the line each came from, then checks
 /// the cross-file rules every reader shares and produces the RawDataset.
@@ -121,7 +111,7 @@ class RawBuilder {
         values.reserve(sorted_cells.size());
         for (const auto& c : sorted_cells)
           // In float range (checked when read); a value below float's smallest becomes 0 or a denormal.
-          values.push_back(c.empty() ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(*number_in(c)));
+          values.push_back(c.empty() ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(read_number(c).value));
         raw_.attributes.add(AttributeColumn::continuous(names_[a], std::move(values)));
       } else {
         raw_.attributes.add(AttributeColumn::categorical(names_[a], sorted_cells));
@@ -257,10 +247,10 @@ RawDataset read_csv_pair(const std::filesystem::path& dir) {
     for (std::size_t a = 0; a < names.size(); ++a) {
       cells[a] = std::string(detail::trim(fields[a + 1]));
       if (cells[a].empty()) continue;
-      const auto v = number_in(cells[a]);
-      if (!v) {
+      const auto v = read_number(cells[a]);
+      if (v.kind == NumberText::Kind::kNotANumber) {
         numeric[a] = false;
-      } else if (std::fabs(*v) > std::numeric_limits<float>::max()) {  // attributes are held as float
+      } else if (!v.finite() || std::fabs(v.value) > std::numeric_limits<float>::max()) {  // attributes are held as float
         throw uf.error(fmt::format("{}: {} is outside the range of a 32-bit float (±{:g})", names[a], cells[a],
                                    std::numeric_limits<float>::max()));
       }

@@ -28,11 +28,13 @@ TextFile::TextFile(const std::filesystem::path& path, std::string_view expected_
   // an error like "must start with 'user', found 'user…'" whose cause is invisible.
   if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
   if (text_.size() == pos_) throw input_error_at(path_, 0, fmt::format("file is empty, expected {}", expected_content));
+  // Lines ended by a lone CR (classic Mac OS, "CSV (Macintosh)" exports) read as one line otherwise.
+  eol_ = text_.find('\n', pos_) == std::string::npos && text_.find('\r', pos_) != std::string::npos ? '\r' : '\n';
 }
 
 bool TextFile::next(std::string_view& line) {
   if (pos_ >= text_.size()) return false;
-  auto end = text_.find('\n', pos_);
+  auto end = text_.find(eol_, pos_);
   if (end == std::string::npos) end = text_.size();
   line = std::string_view(text_).substr(pos_, end - pos_);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

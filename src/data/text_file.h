@@ -13,7 +13,8 @@
 
 namespace advx::detail {
 
-/// Reads a text file at once and hands out its lines (without '\n' or a trailing '\r').
+/// Reads a text file at once and hands out its lines (without '\n' or a trailing '\r'; a file without any
+/// '\n' but with '\r' has lines ended by '\r').
 class TextFile {
  public:
   /// Throws InputError if the file is missing or unreadable, or holds no line at all.
@@ -30,6 +31,7 @@ class TextFile {
   std::string text_;
   std::size_t pos_ = 0;
   long line_no_ = 0;
+  char eol_ = '\n';  ///< '\r' for a file whose lines end with a lone CR
 };
 
 /// Splits on a separator of one or more characters; keeps empty fields.

@@ -1,7 +1,6 @@
 #include "advx/train/attribute_targets.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -78,9 +77,7 @@ AttributeTargets make_attribute_targets(const AttributeSpec& spec, const Dataset
       // Name the labels that are not numbers: one "NA" or typo makes a whole CSV column categorical.
       std::vector<std::string> words;
       for (const auto& label : t.column->labels()) {
-        double x = 0;
-        const auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), x);
-        if ((ec != std::errc() || end != label.data() + label.size()) && words.size() < 3) words.push_back("'" + label + "'");
+        if (!read_number(label).finite() && words.size() < 3) words.push_back("'" + label + "'");
       }
       throw InputError(fmt::format("attributes.{}.type: declared continuous, but the data's column is categorical{}",
                                    spec.name,

@@ -102,7 +102,7 @@ TEST(Readers, CsvWithoutWeightsCountsEveryRow) {
   EXPECT_EQ(preprocess(raw, {.min_rating = 4.0f, .min_user = 1, .min_item = 1}).interactions.nnz(), 3);
 }
 
-TEST(Readers, CsvWithByteOrderMarkTrailingBlankLinesAndTinyValues) {
+TEST(Readers, CsvWithByteOrderMarkTrailingBlankLinesTinyValuesAndCrLineEnds) {
   // A spreadsheet's export: a UTF-8 BOM before the header, blank lines at the end; a value below float's
   // range reads as 0 (a value above it is refused: tests/data/bad/csv_attribute_out_of_float_range).
   test::TempDir dir;
@@ -113,9 +113,27 @@ TEST(Readers, CsvWithByteOrderMarkTrailingBlankLinesAndTinyValues) {
   EXPECT_EQ(raw.attributes.get("gender").labels(), (std::vector<std::string>{"f", "m"}));
   EXPECT_EQ(raw.attributes.get("score").values(), (std::vector<float>{0.0f, 2.0f}));
   EXPECT_EQ(raw.rating_user.size(), 2u);
+  // Lines ended by a lone CR (a "CSV (Macintosh)" export).
+  test::write_file(dir.path() / "users.csv", "user,gender,score\r1,f,3\r2,m,2\r");
+  test::write_file(dir.path() / "interactions.csv", "user,item\r1,5\r2,5\r");
+  const auto mac = read_csv_pair(dir.path());
+  EXPECT_EQ(mac.user_ids, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(mac.attributes.get("score").values(), (std::vector<float>{3.0f, 2.0f}));
+  EXPECT_EQ(mac.rating_user.size(), 2u);
   // A blank line before more content is still an error.
   test::write_file(dir.path() / "interactions.csv", "user,item\n1,5\n\n2,5\n");
   EXPECT_THROW((void)read_csv_pair(dir.path()), InputError);
+}
+
+TEST(Readers, ReadNumberIsOneRuleForCellsAndLabels) {
+  EXPECT_EQ(read_number(" 42 ").value, 42.0);
+  EXPECT_TRUE(read_number("\t-3.5e2").finite());
+  EXPECT_EQ(read_number("1e-400").value, 0.0);  // below the smallest double: 0, a number
+  EXPECT_TRUE(read_number("1e-400").finite());
+  for (const char* word : {"", " ", "NA", "nan", "inf", "-inf", "52O", "0x1A", "1,5", "+1", "1e"})
+    EXPECT_EQ(read_number(word).kind, NumberText::Kind::kNotANumber) << "'" << word << "'";
+  EXPECT_EQ(read_number("1e400").kind, NumberText::Kind::kOutOfRange);
+  EXPECT_EQ(read_number("-1e400").kind, NumberText::Kind::kOutOfRange);
 }
 
 TEST(Readers, MovieLens1MRealUsersWithSyntheticRatings) {

@@ -4,9 +4,23 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace advx {
+
+/// How advx reads a cell or label as a number. One rule for the CSV reader's column typing (a column of
+/// finite numbers is continuous), `data inspect`'s order of numeric labels and the trainer's check of a
+/// column declared continuous: the whole text, spaces and tabs around it aside, is a decimal number
+/// (std::from_chars); "nan" and "inf" are not numbers, and one too large for a double (1e400) is out of range.
+struct NumberText {
+  enum class Kind { kNotANumber, kFinite, kOutOfRange };
+  Kind kind = Kind::kNotANumber;
+  double value = 0;  ///< the number when kFinite (a value below the smallest double reads as 0)
+
+  [[nodiscard]] bool finite() const { return kind == Kind::kFinite; }
+};
+[[nodiscard]] NumberText read_number(std::string_view text);
 
 enum class AttributeKind { kCategorical, kContinuous };
 
