@@ -62,7 +62,23 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
       ->capture_default_str();
 }
 
-Dataset load(const SourceArgs& a) { return preprocess(read_raw_dataset(parse_data_format(a.format), a.path), a.preprocess); }
+/// The data layer names its settings by their sweep keys (data.min_user); here they are these options.
+InputError in_option_terms(const InputError& e) {
+  std::string text = e.what();
+  for (const auto& [key, option] : {std::pair{"data.min_rating", "--min-rating"}, std::pair{"data.min_user", "--min-user"},
+                                    std::pair{"data.min_item", "--min-item"}, std::pair{"split.folds", "--folds"}})
+    for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at))
+      text.replace(at, std::string_view(key).size(), option);
+  return InputError(text);
+}
+
+Dataset load(const SourceArgs& a) {
+  try {
+    return preprocess(read_raw_dataset(parse_data_format(a.format), a.path), a.preprocess);
+  } catch (const InputError& e) {
+    throw in_option_terms(e);
+  }
+}
 
 nlohmann::ordered_json attribute_summary(const AttributeColumn& col) {
   nlohmann::ordered_json j;

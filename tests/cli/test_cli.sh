@@ -106,6 +106,10 @@ if cmp -s "$tmp/syn/ratings.dat" "$tmp/syn4/ratings.dat"; then echo "FAIL: synth
 expect 2 'advx: error: --clusters must be in 2\.\.items/5 = 2\.\.20 for 100 items, got 50' -- "$advx" data synth --out "$tmp/s" --items 100 --clusters 50
 # Every --items the help allows works with the default clusters (60 items: 12 clusters).
 expect 0 'wrote' -- "$advx" data synth --out "$tmp/s60" --users 100 --items 60
+# Preprocessing errors name this command's options, not the sweep keys (data.min_user).
+expect 2 'advx: error: .*then the k-core \(--min-user 5000, --min-item 5\) kept none' -- \
+  "$advx" data inspect --format movielens-1m --path "$tmp/s60" --min-user 5000
+one_line_error
 expect 2 'advx: error: .*--taste' -- "$advx" data synth --out "$tmp/s" --taste -1
 
 # export-split writes a fold's split; a second export into the same directory needs --force.
