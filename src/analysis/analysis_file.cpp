@@ -53,6 +53,12 @@ void write_analysis(const Analysis& a, const std::filesystem::path& path) {
   h5::write_double_attr(g, "hypervolume", a.hypervolume);
   h5::write_int_attr(g, "knee", static_cast<std::int64_t>(a.knee));
   h5::write_int_attr(g, "fronts", static_cast<std::int64_t>(a.fronts));
+  if (a.plan) {  // as the JSON's "trials": whether the analysis saw the whole planned sweep
+    h5::write_int_attr(g, "trials_planned", a.plan->planned);
+    h5::write_int_attr(g, "trials_planned_without_row", a.plan->missing());
+    h5::write_string_attr(g, "shard", a.plan->shard);
+    h5::write_int_attr(g, "sweep_trials", a.plan->sweep_trials);
+  }
   h5::write_string_attr(g, "advx_version", ADVX_VERSION);
   h5::write_string_attr(g, "created", now_iso());
 

@@ -230,6 +230,13 @@ std::string render_json(const Analysis& a) {
   j["paper_metrics"] = a.paper_metrics;
   j["trials"] = {{"recorded", a.trials_recorded}, {"used", a.trials_used}, {"failed", a.trials_failed},
                  {"missing_values", a.trials_missing}};
+  if (a.plan) {  // what the file's last run planned: a stopped run or a shard is visible in the saved JSON
+    j["trials"]["planned"] = a.plan->planned;
+    j["trials"]["planned_without_row"] = a.plan->missing();
+    j["trials"]["unplanned"] = a.plan->unplanned;
+    j["trials"]["shard"] = a.plan->shard;
+    j["trials"]["sweep_trials"] = a.plan->sweep_trials;
+  }
   j["fronts"] = a.fronts;
   j["hypervolume"] = {{"value", a.hypervolume}, {"reference", a.reference},
                       {"reference_source", a.reference_given ? "given" : "derived"}};

@@ -73,7 +73,8 @@ int run_analyze_command(const AnalyzeArgs& args) {
     throw InputError(fmt::format("--plot {}: exists and is not a directory; expected a directory for the figures",
                                  args.plot_dir));
   const auto store = read_results(args.file);
-  const auto analysis = analyze(store, options);
+  auto analysis = analyze(store, options);
+  analysis.plan = plan_coverage(store);
   const auto format = args.format == "csv"        ? ReportFormat::kCsv
                       : args.format == "json"     ? ReportFormat::kJson
                       : args.format == "markdown" ? ReportFormat::kMarkdown
@@ -86,7 +87,7 @@ int run_analyze_command(const AnalyzeArgs& args) {
   // run's rows, which are analysed with the rest. Planned trials without a row: the sweep has not finished
   // (stopped or running). Both by trial id when the plan can be rebuilt — a stopped run of another grid
   // can hold as many rows as it planned, none of them planned ones — else by count.
-  const auto cover = plan_coverage(store);
+  const auto& cover = *analysis.plan;
   const std::int64_t rows = cover.rows, planned = cover.planned, unplanned = cover.unplanned,
                      missing = cover.missing();
   if (unplanned > 0 && missing == 0)
@@ -102,6 +103,15 @@ int run_analyze_command(const AnalyzeArgs& args) {
                         "(rerun the sweep to complete it)\n",
                         args.file, planned - missing, counted(planned, "trial"),
                         unplanned > 0 ? fmt::format(" and the {} from other grid points", unplanned) : "");
+  // A shard's file (or a merge of one shard) plans its shard only: complete as it may be, the analysis
+  // sees part of each configuration's replicates (with 2 shards and 2 seeds, one seed of each).
+  if (!cover.shard.empty())
+    note << fmt::format("note: {} holds shard {} of sweep '{}' only{}; this analysis covers that shard (advx merge "
+                        "combines the shards)\n",
+                        args.file, cover.shard, analysis.sweep_name,
+                        cover.sweep_trials > 0 ? fmt::format(" ({} of the sweep's {})", cover.rows,
+                                                              counted(cover.sweep_trials, "trial"))
+                                               : "");
   if (args.write) {
     write_analysis(analysis, args.file);
     lock = WriterLock();  // released before the plot script runs

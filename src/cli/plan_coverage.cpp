@@ -18,7 +18,7 @@ namespace {
 /// rebuilds plans the same way). None when they cannot be trusted: a file of an advx that did not record
 /// the overrides, a sweep text this advx no longer reads, or a plan of another size than the recorded
 /// planned_trials (a merge of shards of different grids takes one shard's text).
-std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store) {
+std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store, std::int64_t& sweep_trials) {
   const auto& h = store.header();
   // planned_trials 0 is a plan too: a shard whose part of a shrunken grid is empty (its old rows stay).
   if (h.sweep_text.empty() || !h.overrides_recorded || h.planned_trials < 0) return std::nullopt;
@@ -31,9 +31,10 @@ std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store)
       shards = std::stoll(label.substr(slash + 1));
       if (shards < 1 || shard < 0 || shard >= shards) return std::nullopt;
     }
-    auto ids = shard_trial_ids(make_plan(SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides), h.grid_keys),
-                               shard, shards);
+    const auto plan = make_plan(SweepFile::from_text(h.sweep_text, h.sweep_path, h.sweep_overrides), h.grid_keys);
+    auto ids = shard_trial_ids(plan, shard, shards);
     if (static_cast<std::int64_t>(ids.size()) != h.planned_trials) return std::nullopt;
+    sweep_trials = static_cast<std::int64_t>(plan.trials.size());
     return ids;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -46,7 +47,8 @@ PlanCoverage plan_coverage(const ResultStore& store) {
   PlanCoverage c;
   c.rows = static_cast<std::int64_t>(store.rows());
   c.planned = std::max<std::int64_t>(0, store.header().planned_trials);
-  if (const auto ids = planned_trial_ids(store); ids && store.has_column("trial_id")) {
+  c.shard = store.attribute("shard");
+  if (const auto ids = planned_trial_ids(store, c.sweep_trials); ids && store.has_column("trial_id")) {
     std::set<std::string> held;
     for (const auto& id : store.column("trial_id").s) {
       if (ids->count(id))

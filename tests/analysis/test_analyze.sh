@@ -332,6 +332,25 @@ check "in JSON both notes go to stderr" test "$(grep -c '^note: moved.h5' moved.
 check "and stdout stays JSON" "$py" -c "import json; json.load(open('moved.json'))"
 check "advx results counts the same trials" \
   eval '"$advx" results moved.h5 | grep -q "8 trials recorded (4 of the 8 planned by the last run, 4 from grid points it did not have)"'
+check "the JSON records what the analysis saw of the plan" "$py" - <<'PY'
+import json
+t = json.load(open("moved.json"))["trials"]
+assert (t["planned"], t["planned_without_row"], t["unplanned"], t["shard"], t["sweep_trials"]) == (8, 4, 4, "", 8), t
+PY
+# A shard's file is complete for its shard, but the analysis sees half the sweep: a note says so, and the
+# JSON and /analysis record it.
+"$advx" sweep "$demo" --out shard0.h5 --shard 0/2 --set train.epochs=3 --set attackers.epochs=3 --set data.users=600 \
+  --set data.items=300 --set 'grid.adversaries.gender.lambda=[0, 100]' --set 'grid.adversaries.age.lambda=[0, 100]' \
+  --set 'grid.split.fold=[0, 1]' >shard0.log 2>&1
+"$advx" analyze shard0.h5 --write >shard0.txt 2>&1
+check "analyze of a shard notes it" \
+  grep -q "^note: shard0.h5 holds shard 0/2 of sweep 'demo' only (4 of the sweep's 8 trials); this analysis covers that shard" shard0.txt
+check "and /analysis records the shard and the sweep's size" "$py" - <<'PY'
+import h5py
+a = h5py.File("shard0.h5", "r")["analysis"].attrs
+assert (a["shard"], a["sweep_trials"], a["trials_planned"], a["trials_planned_without_row"]) == ("0/2", 8, 4, 0), dict(a)
+PY
+check "a whole sweep's analysis has no shard note" bash -c "! grep -q 'holds shard' text.txt"
 # A last run that planned nothing (a shard's part of a shrunken grid): every row is from other grid points.
 "$py" - <<'PY'
 import shutil, h5py, numpy as np

@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,19 @@ struct TableRow {
   std::size_t point = 0;
 };
 
+/// How a result file's rows compare with the trials its last run planned (what `advx analyze` and
+/// `advx results` say of a stopped run, a resumed smaller grid or a shard). The analysis layer cannot
+/// rebuild a plan (that is the sweep layer's); the CLI computes it and stores it in Analysis::plan.
+struct PlanCoverage {
+  std::int64_t rows = 0;       ///< rows in the file
+  std::int64_t planned = 0;    ///< trials the file's last run planned (0: not recorded)
+  std::int64_t held = 0;       ///< planned trials that have a row
+  std::int64_t unplanned = 0;  ///< rows of trials that run did not plan (a resumed smaller or other grid)
+  std::string shard;           ///< "K/N" when the file holds one shard of the sweep, else ""
+  std::int64_t sweep_trials = -1;  ///< trials of the whole sweep (≠ planned for a shard); −1 unknown
+  [[nodiscard]] std::int64_t missing() const { return planned - held; }
+};
+
 struct Analysis {
   std::string file, sweep_name, checkpoint;
   bool per_replicate = false;
@@ -82,6 +96,9 @@ struct Analysis {
   std::size_t knee = 0;                     ///< index into points
   std::vector<TableRow> table;
   std::size_t trials_recorded = 0, trials_used = 0, trials_failed = 0, trials_missing = 0;
+  /// Set by the caller (advx analyze) when it knows the plan; recorded in the JSON and /analysis so that
+  /// an analysis of a stopped run or of one shard can be told from one of the whole sweep later.
+  std::optional<PlanCoverage> plan;
   /// Reasons to distrust the removal picks: an attacker that on the unprotected model (the MultVAE point,
   /// every λ = 0) does no better than a trivial predictor — BAcc within 0.01 of chance, or an MAE no
   /// lower than always predicting the training median — learned nothing, and then every configuration
