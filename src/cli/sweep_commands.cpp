@@ -314,8 +314,22 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
       for (const auto& [shard, n] : planned) header.planned_trials += n;
     }
   }
+  // The runs' times span the shards': the earliest start, and the latest end only if every shard's last
+  // run ended (an empty run_finished tells `advx results` and readers that one was stopped or killed).
+  std::string started, finished;
+  bool all_finished = true;
+  const auto span = [&](const ResultStore& s) {
+    const auto a = s.attribute("run_started"), b = s.attribute("run_finished");
+    if (!a.empty() && (started.empty() || a < started)) started = a;  // ISO times sort as text
+    if (b.empty()) all_finished = false;
+    if (b > finished) finished = b;
+  };
+  for (const auto& in : inputs) span(in);
   auto merged = ResultStore::open_for_sweep(out, header, false);
+  if (merged.rows() > 0) span(merged);
   merged.set_attribute("shard", label);
+  merged.set_attribute("run_started", started);
+  merged.set_attribute("run_finished", all_finished ? finished : "");
   const std::size_t rows_before = merged.rows();
   std::size_t taken = 0;
   for (const auto& in : inputs) {

@@ -329,6 +329,15 @@ check "merged shards equal the single run" cmp -s <(rows r1.h5) <(rows merged.h5
 check "results on a shard's file says it holds one shard" \
   eval '"$advx" results shard1.h5 | grep -q "^shard1.h5: sweep mpi-test ([0-9a-f]*), shard 1/3 only (advx merge combines the shards), 3 of 3 trials recorded"'
 check "the merged file is the whole sweep" eval '"$advx" results merged.h5 | grep -q "^merged.h5: sweep mpi-test ([0-9a-f]*), $planned of $planned trials recorded"'
+check "the merged file's run times span the shards' (earliest start, latest end)" /usr/bin/python3 - <<'PY'
+import h5py
+def times(p):
+    a = h5py.File(p, "r").attrs
+    return a["run_started"], a["run_finished"]
+shards = [times("shard%d.h5" % k) for k in range(3)]
+assert all(s and f for s, f in shards), shards
+assert times("merged.h5") == (min(s for s, _ in shards), max(f for _, f in shards)), (times("merged.h5"), shards)
+PY
 before=$(rows shard0.h5 | wc -l)
 "$advx" sweep fast.yaml --shard 1/3 --out shard0.h5 >wrong-shard.txt 2>&1
 check "another shard into a shard's file exits 2" test $? -eq 2
