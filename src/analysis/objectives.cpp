@@ -37,8 +37,8 @@ std::string Objective::spec() const {
   switch (sense) {
     case Sense::kMax: return metric + ":max";
     case Sense::kMin: return metric + ":min";
-    // Per-trial levels that differ are re-read from the file; one level round-trips as a number.
-    case Sense::kChance: return chance_varies ? metric + ":chance" : fmt::format("{}:chance={}", metric, chance);
+    // As given: a stored spec reused on another file takes that file's levels, not this one's.
+    case Sense::kChance: return chance_given ? fmt::format("{}:chance={}", metric, chance) : metric + ":chance";
   }
   return metric;
 }
@@ -113,6 +113,7 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
                                      "accuracy",
                                      source, entry, c));
       o.chance = c;
+      o.chance_given = true;
     } else {
       throw InputError(
           fmt::format("{}: objective '{}': unknown sense '{}' (expected max, min, chance or chance=C)", source, entry, sense));

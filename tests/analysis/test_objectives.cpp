@@ -33,7 +33,9 @@ TEST(ObjectivesTest, ParsesSenses) {
   EXPECT_DOUBLE_EQ(o[2].chance, 0.05);
   EXPECT_FALSE(o[2].chance_from_file);
   EXPECT_EQ(o[3].sense, Sense::kMin);
-  // spec() round-trips.
+  // spec() round-trips, as given: 'chance' stays the stored levels (also once resolved to one level).
+  EXPECT_EQ(o[1].spec(), "attack.gender.bacc:chance");
+  EXPECT_EQ(o[2].spec(), "attack.occ.bacc:chance=0.05");
   std::string joined;
   for (const auto& x : o) joined.append(joined.empty() ? "" : ",").append(x.spec());
   const auto again = parse_objectives(joined);

@@ -32,8 +32,11 @@ struct Objective {
   /// fold whose test users lack a class has 1/(C−1)), and whether the levels differ between trials.
   std::string chance_column = {};
   bool chance_varies = false;
+  /// The spec gave the level (chance=C); otherwise it is the stored levels (or 0.5 for a file without them).
+  bool chance_given = false;
 
-  /// Spec text that parse_objectives() reads back: "test.ndcg@10:max", "attack.gender.bacc:chance=0.5".
+  /// Spec text that parse_objectives() reads back as it was given: "test.ndcg@10:max",
+  /// "attack.gender.bacc:chance" (the stored levels, on any file), "attack.gender.bacc:chance=0.5".
   [[nodiscard]] std::string spec() const;
   /// Short column header for tables: "test.ndcg@10 ↑", "|attack.gender.bacc−0.5| ↓".
   [[nodiscard]] std::string label() const;
