@@ -130,6 +130,7 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
       continue;
     }
     used.push_back(r);
+    if (s == "diverged") ++a.trials_diverged_used;  // its best checkpoint, from before the divergence
   }
   a.trials_used = used.size();
   if (used.empty())

@@ -162,6 +162,8 @@ std::string summary_lines(const Analysis& a, const std::string& bullet) {
                               a.checkpoint, a.trials_used, counted(a.trials_recorded, "trial"));
   if (a.trials_failed + a.trials_missing > 0)
     s += fmt::format(" ({} failed, {} without {} values excluded)", a.trials_failed, a.trials_missing, a.checkpoint);
+  if (a.trials_diverged_used > 0)
+    s += fmt::format(" ({} of them diverged later: their best checkpoint is from before)", a.trials_diverged_used);
   s += fmt::format(" → {} {}", a.points.size(), point_noun(a, a.points.size()));
   if (!a.replicate_keys.empty()) s += fmt::format(" (mean ± std over {})", fmt::join(a.replicate_keys, ", "));
   s += "\n";
@@ -229,7 +231,7 @@ std::string render_json(const Analysis& a) {
   j["replicate_keys"] = a.replicate_keys;
   j["paper_metrics"] = a.paper_metrics;
   j["trials"] = {{"recorded", a.trials_recorded}, {"used", a.trials_used}, {"failed", a.trials_failed},
-                 {"missing_values", a.trials_missing}};
+                 {"missing_values", a.trials_missing}, {"diverged_used", a.trials_diverged_used}};
   if (a.plan) {  // what the file's last run planned: a stopped run or a shard is visible in the saved JSON
     j["trials"]["planned"] = a.plan->planned;
     j["trials"]["planned_without_row"] = a.plan->missing();

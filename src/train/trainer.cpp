@@ -293,7 +293,9 @@ struct Trainer::Impl {
       if (!std::isfinite(losses.total)) {
         result.status = "diverged";
         result.diverged_epoch = epoch;
-        result.message = fmt::format("loss became {} in epoch {}, batch {}", losses.total, epoch, batches);
+        // Epoch and batch counted from 1 in this text, as the CLI's summaries count; diverged_epoch from 0.
+        result.message = fmt::format("loss became {} in epoch {} of {}, batch {}", losses.total, epoch + 1,
+                                     config.train.epochs, batches + 1);
         return false;
       }
       rec_opt->step();
@@ -317,7 +319,8 @@ struct Trainer::Impl {
     if (!std::isfinite(rec.val_loss)) {
       result.status = "diverged";
       result.diverged_epoch = epoch;
-      result.message = fmt::format("validation loss became {} in epoch {}", rec.val_loss, epoch);
+      result.message = fmt::format("validation loss became {} after epoch {} of {}", rec.val_loss, epoch + 1,
+                                   config.train.epochs);
       return false;
     }
     rec_opt->set_lr(plateau.step(rec.val_loss, rec_opt->lr()));

@@ -226,6 +226,20 @@ check "results lists each diverged trial with its message" \
   test "$(grep -cE '^  diverged [0-9a-f]{16} adversaries.gender.lambda=0 adversaries.age.lambda=(0|100): loss became' div-results.txt)" -eq 2
 check "results shows the --set overrides" grep -q -- "--set train.lr=1e20" div-results.txt
 "$advx" results div.h5 --csv >div.csv
+# Trials that diverged after a best epoch count at --checkpoint best, and the summary says how many.
+cp r.h5 late-div.h5
+"$py" - <<'PY'
+import h5py, numpy as np
+with h5py.File("late-div.h5", "r+") as f:
+    st = f["trials/status"]
+    v = st.asstr()[()]
+    v[:2] = "diverged"
+    del f["trials/status"]
+    f["trials"].create_dataset("status", data=np.array(v, dtype=object), dtype=h5py.string_dtype())
+PY
+"$advx" analyze late-div.h5 --checkpoint best >late-div.txt 2>&1
+check "the summary counts used trials that diverged later" \
+  grep -q "8 of 8 trials used (2 of them diverged later: their best checkpoint is from before)" late-div.txt || cat late-div.txt
 check "results --csv gives each trial without checkpoint one row with empty metrics" \
   test "$(grep -cE '^[0-9a-f]{16},diverged,,0,(0|100),0,[0-9]+,$' div.csv)" -eq 2
 bad "missing metric" "objective 'attack.occupation.bacc': no column 'last.attack.occupation.bacc'" analyze r.h5 \

@@ -96,6 +96,7 @@ struct Analysis {
   std::size_t knee = 0;                     ///< index into points
   std::vector<TableRow> table;
   std::size_t trials_recorded = 0, trials_used = 0, trials_failed = 0, trials_missing = 0;
+  std::size_t trials_diverged_used = 0;  ///< used trials that diverged (--checkpoint best: from before it)
   /// Set by the caller (advx analyze) when it knows the plan; recorded in the JSON and /analysis so that
   /// an analysis of a stopped run or of one shard can be told from one of the whole sweep later.
   std::optional<PlanCoverage> plan;
