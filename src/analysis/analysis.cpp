@@ -305,7 +305,7 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
         if (costs[i][o] > costs[best][o]) break;
       }
     }
-    a.table.push_back({"best " + attr + " removal", "", best});
+    a.table.push_back({.role = "best " + attr + " removal", .model = "", .point = best, .objective = static_cast<int>(k)});
   }
   a.table.push_back({"best trade-off (knee)", "", a.knee});
   if (!a.lambda_keys.empty()) {

@@ -321,6 +321,16 @@ std::string render_tables(const Analysis& a, bool markdown) {
                                             : fmt::format("mean ± std over {}", fmt::join(a.replicate_keys, ", "));
   out += heading(fmt::format("Paper table (checkpoint {}, {})", a.checkpoint, rep));
   out += table(paper_table(a));
+  // The picks are made on the objectives, which the metric columns do not show: a chance objective is the
+  // mean of each trial's |BAcc − chance|, so a pick can have a mean BAcc farther from chance than a row
+  // whose trials scatter on both sides of it.
+  std::vector<std::string> picks;
+  for (const auto& row : a.table)
+    if (row.objective >= 0) picks.push_back(fmt::format("{}: {}", row.role, a.objectives[static_cast<std::size_t>(row.objective)].label()));
+  if (!picks.empty())
+    out += fmt::format("{}picked by their objective{}: {}\n", markdown ? "\n" : "",
+                       a.replicate_keys.empty() ? "" : fmt::format(" (mean over {} of each trial's value)", fmt::join(a.replicate_keys, ", ")),
+                       fmt::join(picks, "; "));
   return out;
 }
 

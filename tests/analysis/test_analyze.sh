@@ -35,6 +35,8 @@ check "text has the front" grep -q "First front: .* of 4 configurations" text.tx
 check "text has the paper table" grep -q "Paper table (checkpoint last, mean ± std over split.fold)" text.txt
 check "text names the baselines" grep -q "AdvMultVAE-G" text.txt
 check "text has the knee" grep -q "best trade-off (knee)" text.txt
+check "text names the objective of each removal pick" \
+  grep -q "^picked by their objective (mean over split.fold of each trial's value): best gender removal: |attack.gender.bacc−0.5| ↓; best age removal: attack.age.mae ↑" text.txt
 check "text shows the hypervolume" grep -q "^hypervolume" text.txt
 "$advx" analyze r.h5 --format markdown >md.txt
 check "markdown table" grep -q "^| λ_gender | λ_age | n |" md.txt

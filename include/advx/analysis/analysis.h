@@ -61,6 +61,7 @@ struct TableRow {
   std::string role;     ///< "best gender removal", "best trade-off (knee)", "baseline"
   std::string model;    ///< MultVAE, AdvMultVAE-G, AdvXMultVAE, … ("" without adversary λ axes)
   std::size_t point = 0;
+  int objective = -1;   ///< a removal pick: the index of the objective it is best in (−1 otherwise)
 };
 
 /// How a result file's rows compare with the trials its last run planned (what `advx analyze` and
