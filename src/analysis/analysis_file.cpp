@@ -1,6 +1,10 @@
 #include "advx/analysis/analysis_file.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <string>
@@ -25,14 +29,27 @@ std::string now_iso() {
 
 }  // namespace
 
-void write_analysis(const Analysis& a, const std::filesystem::path& path) {
+namespace {
+
+hid_t open_for_writing(const std::filesystem::path& path) {
   h5::quiet_errors();
+  if (::access(path.c_str(), W_OK) != 0)
+    throw InputError(fmt::format("{}: cannot write the analysis into it: {}", path.string(), std::strerror(errno)));
   const hid_t fid = H5Fopen(path.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  // HDF5's file locks: a reader in another process (an h5py session, a notebook) keeps writers out.
   if (fid < 0)
-    throw InputError(fmt::format("{}: cannot open the result file for writing (read-only, locked by a running sweep, "
-                                 "or not HDF5)",
+    throw InputError(fmt::format("{}: cannot open the result file for writing: another process has it open (an h5py "
+                                 "session or notebook: close the file there), or it is not HDF5",
                                  path.string()));
-  h5::Handle file(fid, H5Fclose);
+  return fid;
+}
+
+}  // namespace
+
+void check_analysis_writable(const std::filesystem::path& path) { H5Fclose(open_for_writing(path)); }
+
+void write_analysis(const Analysis& a, const std::filesystem::path& path) {
+  h5::Handle file(open_for_writing(path), H5Fclose);
   if (h5::has_link(file.get(), "analysis"))
     h5::check(H5Ldelete(file.get(), "analysis", H5P_DEFAULT), "delete the old /analysis", 0);
   // Entries and attributes in creation order (h5py shows the points' columns as written: config keys

@@ -92,6 +92,16 @@ print(h.hexdigest(), ",".join(sorted(f)))
 PY
 }
 before=$(fingerprint r.h5)
+# A file open in another process (an h5py session) cannot be written: said before any analysis is printed.
+"$py" -c "import h5py, sys, time; f = h5py.File('r.h5', 'r'); print('open', flush=True); time.sleep(30)" >held.txt &
+holder=$!
+for _ in $(seq 50); do grep -q open held.txt && break; sleep 0.1; done
+"$advx" analyze r.h5 --write >held-out.txt 2>held-err.txt
+rc=$?
+kill $holder; wait $holder 2>/dev/null
+check "--write on a file h5py holds open exits 2" test $rc -eq 2
+check "and says another process has it open" grep -q "r.h5: cannot open the result file for writing: another process has it open (an h5py session or notebook" held-err.txt
+check "and prints no analysis" test ! -s held-out.txt
 "$advx" analyze r.h5 --write >/dev/null
 check "--write exits 0" test $? -eq 0
 "$advx" analyze r.h5 --write --per-replicate >/dev/null

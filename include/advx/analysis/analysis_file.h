@@ -8,7 +8,9 @@
 // Layout:
 //   /analysis               attributes: format = advx-analysis, format_version = 1, checkpoint, objectives
 //                           (spec text), per_replicate (0/1), config_keys, replicate_keys, reference
-//                           (float[M]), hypervolume, knee (point index), fronts, advx_version, created
+//                           (float[M]), hypervolume, knee (point index), fronts, trials_planned,
+//                           trials_planned_without_row, shard, sweep_trials (when the plan is known),
+//                           advx_version, created
 //   /analysis/points/<col>  one row per point: the config keys (text), trial_ids (";"-joined), n, rank,
 //                           and "<objective metric>" / "<objective metric>.std" per objective
 //   /analysis/front         int64 point indices of the first front
@@ -22,5 +24,9 @@ namespace advx {
 
 /// Throws InputError when the file cannot be opened for writing.
 void write_analysis(const Analysis& analysis, const std::filesystem::path& path);
+
+/// What write_analysis would throw for a file it cannot open for writing, checked before an analysis is
+/// run and printed: read-only, or open in another process (h5py, a notebook: HDF5 refuses a writer then).
+void check_analysis_writable(const std::filesystem::path& path);
 
 }  // namespace advx
