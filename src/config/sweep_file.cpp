@@ -246,6 +246,10 @@ std::string read_text(const std::filesystem::path& path) {
   if (!in) throw InputError(fmt::format("{}: cannot open the sweep file", path.string()));
   std::ostringstream text;
   text << in.rdbuf();
+  // A result file where the sweep file goes (`advx sweep results/x.h5`): YAML's error would be about an
+  // escape character in the binary.
+  if (text.str().starts_with("\x89HDF\r\n\x1a\n"))
+    throw InputError(fmt::format("{}: is an HDF5 file (a result file?), expected a sweep file (YAML)", path.string()));
   return text.str();
 }
 

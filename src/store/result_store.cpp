@@ -245,7 +245,13 @@ struct ResultStore::Impl {
       throw InputError(fmt::format("{}: is a directory; expected an advx result file (.h5)", p.string()));
     if (!std::filesystem::is_regular_file(p, ec)) throw InputError(fmt::format("{}: result file not found", p.string()));
     auto file = h5::open_file_readonly(p.string());
-    if (!file.valid()) throw InputError(fmt::format("{}: not an HDF5 file (or truncated)", p.string()));
+    if (!file.valid()) {
+      const auto ext = p.extension().string();
+      throw InputError(fmt::format("{}: not an HDF5 file (or truncated){}", p.string(),
+                                   ext == ".yaml" || ext == ".yml"
+                                       ? "; this looks like a sweep file: give the result file its sweep wrote (--out)"
+                                       : ""));
+    }
     const hid_t root = file.get();
     std::string format;
     if (!h5::read_attr_text(root, "format", format) || format != kFormat)

@@ -225,6 +225,16 @@ expect 2 "advx: error: $tmp/garbage.h5: not an HDF5 file \(or truncated\); pass 
 one_line_error
 checks=$((checks + 1))
 [[ $(cat "$tmp/garbage.h5") == garbage ]] || { echo "FAIL: the unreadable result file was changed"; failures=$((failures + 1)); }
+# A result file where the sweep file goes, and a sweep file where the result file goes, are named as such.
+printf '\x89HDF\r\n\x1a\n\0\0\0' >"$tmp/result.h5"
+for cmd in sweep train plan; do
+  expect 2 "advx: error: $tmp/result.h5: is an HDF5 file \(a result file\?\), expected a sweep file \(YAML\)\$" -- \
+    "$advx" $cmd "$tmp/result.h5" $([[ $cmd == sweep ]] && echo --out "$tmp/never.h5")
+  one_line_error
+done
+expect 2 "advx: error: $sweeps/demo.yaml: not an HDF5 file \(or truncated\); this looks like a sweep file: give the result file its sweep wrote \(--out\)" -- \
+  "$advx" analyze "$sweeps/demo.yaml"
+one_line_error
 
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
