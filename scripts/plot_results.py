@@ -68,8 +68,9 @@ def is_replicate_key(k):
 def stat(values):
     v = np.asarray([x for x in values if np.isfinite(x)], dtype=float)
     if v.size == 0:
-        return {"mean": float("nan"), "std": float("nan"), "n": 0}
-    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else 0.0, "n": int(v.size)}
+        return {"mean": float("nan"), "std": None, "n": 0}
+    # No std of one value: null, as advx analyze's JSON has it (the plot draws no error bar).
+    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else None, "n": int(v.size)}
 
 
 def mean_level(f, column):
@@ -259,7 +260,7 @@ def main():
             if not sel:
                 continue
             ax.errorbar([p["x"]["mean"] for p in sel], [p["y"]["mean"] for p in sel],
-                        xerr=[p["x"]["std"] for p in sel], yerr=[p["y"]["std"] for p in sel], fmt="o",
+                        xerr=[p["x"]["std"] or 0.0 for p in sel], yerr=[p["y"]["std"] or 0.0 for p in sel], fmt="o",
                         color="tab:red" if on_front else "0.6", ms=7 if on_front else 5, capsize=2,
                         label="first front (all objectives)" if on_front else "other configurations", zorder=3 if on_front else 2)
         if metric.endswith(".bacc"):

@@ -460,6 +460,8 @@ check "and plots NDCG@5 against each attacker" "$py" - <<'PY'
 import json
 d = json.load(open("plots-ks/plot_data.json"))
 assert [s["y_metric"] for s in d["scatter"]] == ["test.ndcg@5", "test.ndcg@5"], d["scatter"]
+# One trial per point: no std (null, as in analyze's JSON), not 0.
+assert all(q["n"] == 1 and q["x"]["std"] is None and q["y"]["std"] is None for s in d["scatter"] for q in s["points"])
 PY
 
 # results --csv carries each trial's replicate and seed (a seeds: list runs replicate r with seeds[r]).
