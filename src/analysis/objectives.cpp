@@ -93,6 +93,11 @@ std::vector<Objective> parse_objectives(std::string_view spec, std::string_view 
     } else if (sense == "min") {
       o.sense = Sense::kMin;
     } else if (sense == "chance") {
+      // Only the attackers' balanced accuracies have stored levels; 0.5 for anything else would be a guess.
+      if (!o.metric.ends_with(".bacc"))
+        throw InputError(fmt::format("{}: objective '{}': only a balanced accuracy (attack.<attr>.bacc) has a stored "
+                                     "chance level; give one with {}:chance=C, or use max or min",
+                                     source, entry, o.metric));
       o.sense = Sense::kChance;
       o.chance_from_file = true;
     } else if (sense.rfind("chance=", 0) == 0) {

@@ -281,6 +281,7 @@ class Recorder {
       for (const auto& [k, v] : cp.metrics)
         if (k == "test.ndcg@10" || ((k.rfind("attack.", 0) == 0) && (k.ends_with(".bacc") || k.ends_with(".mae"))))
           metrics += fmt::format(" {} {:.4f}", k, v);
+      if (!metrics.empty()) metrics = " last:" + metrics;  // the checkpoint analyze uses by default
     }
     if (r.result.status != "ok") metrics += fmt::format(" ({})", r.result.message);
     // Counted over the whole plan (a resumed sweep continues at [skipped + 1/planned]); the ETA over

@@ -59,6 +59,8 @@ TEST(ObjectivesTest, BadSpecsNameTheEntry) {
                                  "objective 'test.loss' has no sense; write test.loss:max, test.loss:min or test.loss:chance"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("last.test.ndcg@10"); }, "without its checkpoint"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("a.bacc:chance=half"); }, "'half' is not a number"));
+  EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("test.ndcg@10:chance"); },
+                                 "only a balanced accuracy (attack.<attr>.bacc) has a stored chance level"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.gender.bacc:chance=2"); },
                                  "chance level 2 is outside 0..1, the range of a balanced accuracy"));
   EXPECT_TRUE(throws_input_error([] { (void)parse_objectives("attack.gender.bacc:chance=-0.1"); }, "outside 0..1"));
