@@ -75,11 +75,15 @@ ResumeView view_result_file(const PlanArgs& args, const SweepFile& sweep, SweepP
   const auto& h = store.header();
   // The file's axis order only for a file of this sweep: for another, a --new run uses the sweep file's.
   auto in_file_order = h.grid_keys != plan.grid_keys ? make_plan(sweep, h.grid_keys) : plan;
-  if (h.sweep_identity != in_file_order.identity) {
+  std::string grown;  // only the replicates changed: advx sweep resumes the file and runs the new ones
+  if (h.sweep_identity != in_file_order.identity && (grown = replicate_growth(h, sweep)).empty()) {
     v.note = fmt::format("{} holds results of another sweep{}: advx sweep refuses it unless --new moves it aside",
                          args.out, identity_change(h, sweep));
     return v;
   }
+  if (!grown.empty())
+    v.note = fmt::format("{}: {}; advx sweep keeps the trials of the replicates both have (same ids and seeds)",
+                         args.out, grown);
   plan = std::move(in_file_order);
   const std::string file_shard = store.attribute("shard");
   if (store.rows() > 0 && args.shard.empty()) v.shard = file_shard;

@@ -435,7 +435,8 @@ StoreHeader ResultStore::read_header(const std::filesystem::path& path) {
   return s.impl_->header;
 }
 
-ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new) {
+ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new,
+                                       const std::string& earlier_identity) {
   std::error_code ec;
   // Checked before anything else: `start_new` would otherwise move a whole directory aside.
   if (std::filesystem::is_directory(path, ec))
@@ -453,7 +454,8 @@ ResultStore ResultStore::open_for_sweep(const std::filesystem::path& path, const
   }
   if (std::filesystem::exists(path, ec)) {
     s.impl_->load(path);
-    if (s.impl_->header.sweep_identity != header.sweep_identity)
+    if (s.impl_->header.sweep_identity != header.sweep_identity &&
+        (earlier_identity.empty() || s.impl_->header.sweep_identity != earlier_identity))
       throw InputError(fmt::format(
           "{}: holds results of another sweep ('{}', identity {}), not of this one ('{}', identity {}); settings "
           "other than grid values changed. Pass --new to move the old file aside, or choose another --out",

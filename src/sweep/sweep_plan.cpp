@@ -60,6 +60,7 @@ SweepPlan make_plan(const SweepFile& sweep, const std::vector<std::string>& key_
     // (Symbolic links are not resolved: the identity must not change with where a file system is mounted.)
     identity_text += fmt::format("{}: {}\n", key, key == "data.path" ? normal_path(value) : value);
   }
+  plan.settings_identity = hex64(stable_hash(identity_text));
   identity_text += fmt::format("replicates: {}\n", plan.replicates);
   for (auto s : sweep.seeds()) identity_text += fmt::format("seeds: {}\n", s);
   plan.identity = hex64(stable_hash(identity_text));
@@ -106,6 +107,13 @@ TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec) {
   return c;
 }
 
+bool replicates_may_change(const SweepFile& before, const SweepFile& after) {
+  if (before.seeds().empty() != after.seeds().empty()) return false;  // listed vs derived seeds
+  const auto& a = before.seeds();
+  const auto& b = after.seeds();
+  return std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(std::min(a.size(), b.size())), b.begin());
+}
+
 std::string settings_change(const SweepFile& before, const SweepFile& after) {
   std::map<std::string, std::string> was;
   for (const auto& [k, v] : trial_settings(before.base())) was[k] = v;
@@ -139,8 +147,8 @@ std::string settings_change(const SweepFile& before, const SweepFile& after) {
     if (is_axis(k) || (it != was.end() && it->second == v)) continue;
     add(fmt::format("{}: {} → {}", k, it == was.end() ? "(unset)" : it->second, v));
   }
-  // A seeds: list is the replicates axis: its values (and their order: replicate r runs seeds[r]) are
-  // part of the identity, so it cannot grow like a grid axis.
+  // A seeds: list is the replicates axis: replicate r runs seeds[r], so only a list extended or cut at the
+  // end keeps the file's trials (replicates_may_change); named here for the other changes.
   const auto seeds_text = [](const SweepFile& s) {
     return s.seeds().empty() ? std::string("none") : fmt::format("[{}]", fmt::join(s.seeds(), ", "));
   };

@@ -373,6 +373,21 @@ std::string identity_change(const StoreHeader& stored, const SweepFile& sweep) {
   }
 }
 
+std::string replicate_growth(const StoreHeader& stored, const SweepFile& sweep) {
+  try {
+    if (stored.sweep_text.empty() || !stored.overrides_recorded) return "";
+    const auto before = SweepFile::from_text(stored.sweep_text, stored.sweep_path, stored.sweep_overrides);
+    const auto was = make_plan(before, stored.grid_keys);
+    // The stored text must give the stored identity (a file of an older advx may hash otherwise).
+    if (was.identity != stored.sweep_identity || !replicates_may_change(before, sweep) ||
+        was.settings_identity != make_plan(sweep, stored.grid_keys).settings_identity)
+      return "";
+    return settings_change(before, sweep);
+  } catch (...) {
+    return "";
+  }
+}
+
 std::string identity_change(const StoreHeader& stored, const StoreHeader& other) {
   try {
     if (other.sweep_text.empty() || !other.overrides_recorded) return "";
@@ -417,6 +432,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       // The file's header before this run, when it has one, read once: checked here before any data is
       // loaded (or generated) for a run the file would refuse.
       std::optional<StoreHeader> stored;
+      std::string replicates_grown, earlier_identity;  // a file of this sweep with other replicates (seeds)
       const std::string cwd = std::filesystem::current_path().string();
       if (!options.start_new && std::filesystem::exists(options.out)) {
         try {
@@ -435,10 +451,15 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
           summary.planned = static_cast<std::int64_t>(shard_trial_ids(plan, options.shard_index, options.shard_count).size());
         }
         // Name what changed when the file belongs to another sweep (the store only knows the identities).
+        // Only the replicates changed (more seeds): the file is this sweep's, with fewer replicates.
         if (stored && stored->sweep_identity != plan.identity) {
-          if (const auto change = identity_change(*stored, sweep); !change.empty())
+          replicates_grown = replicate_growth(*stored, sweep);
+          if (!replicates_grown.empty()) {
+            earlier_identity = stored->sweep_identity;
+          } else if (const auto change = identity_change(*stored, sweep); !change.empty()) {
             throw InputError(fmt::format("{}: holds results of another sweep{}. Pass --new to move the old file "
                                          "aside, or choose another --out", options.out.string(), change));
+          }
         }
         // A relative data.path is read from the working directory, and the identity compares it as
         // written: resumed from another directory, the sweep would read other data into the same file.
@@ -510,7 +531,7 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                                                          .sweep_overrides = sweep.overrides(),
                                                                          .grid_keys = plan.grid_keys,
                                                                          .planned_trials = summary.planned},
-                                                 options.start_new));
+                                                 options.start_new, earlier_identity));
       // A file holds one shard (or the whole sweep): two shards in one file would each rewrite it from
       // their own rows, and the file's shard label and planned count would describe only the last.
       const std::string shard = options.shard_count > 1 ? fmt::format("{}/{}", options.shard_index, options.shard_count) : "";
@@ -564,6 +585,10 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         if (!store->moved_aside().empty())
           *options.log << fmt::format("moved the old {} aside to {}{}\n", options.out.string(), store->moved_aside(),
                                       moved_checkpoints);
+        else if (!replicates_grown.empty())
+          *options.log << fmt::format("{}: {}; the trials of the replicates both runs have are kept (same ids and "
+                                      "seeds)\n",
+                                      options.out.string(), replicates_grown);
         *options.log << fmt::format("sweep {} ({}): {}, {} already in {}, {} to run on {}\n", plan.name,
                                     plan.identity, counted(summary.planned, "trial"), summary.skipped,
                                     options.out.string(), pending.size(), counted(world.size(), "rank"))

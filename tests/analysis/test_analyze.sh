@@ -474,5 +474,30 @@ rows = list(csv.DictReader(open("seeds.csv")))
 assert len(rows) == 4, rows
 assert sorted({(r["replicate"], r["seed"]) for r in rows}) == [("0", "3"), ("1", "5")], rows
 PY
+# More seeds later: a seeds: list extended at the end resumes the file (its trials keep ids, seeds and
+# metrics) and runs the new replicate; reordered, it is another sweep.
+seeds_run() { "$advx" sweep fixed-gender.yaml --out seeds.h5 --set train.epochs=1 --set attackers.epochs=1 \
+  --set data.users=300 --set data.items=200 --set "seeds=$1" --set 'grid.adversaries.age.lambda=[0]'; }
+"$advx" plan fixed-gender.yaml --out seeds.h5 --set train.epochs=1 --set attackers.epochs=1 --set data.users=300 \
+  --set data.items=200 --set 'seeds=[3, 5, 7]' \
+  --set 'grid.adversaries.age.lambda=[0]' >seeds-plan.txt 2>&1
+check "plan says the file takes the new seed" \
+  grep -q "seeds.h5: seeds: \[3, 5\] → \[3, 5, 7\]; advx sweep keeps the trials of the replicates both have" seeds-plan.txt
+check "and counts 2 done, 1 to run" grep -q "^seeds.h5: 2 done, 1 to run" seeds-plan.txt
+seeds_run '[3, 5, 7]' >seeds-grow.log 2>&1
+check "a seeds: list extended at the end resumes the file" test $? -eq 0
+check "the run says so" grep -q "seeds.h5: seeds: \[3, 5\] → \[3, 5, 7\]; the trials of the replicates both runs have are kept" seeds-grow.log
+check "and runs only the new replicate" grep -q "3 trials planned, 2 already done, 1 run now" seeds-grow.log
+"$advx" results seeds.h5 --csv >seeds3.csv
+check "the old rows are unchanged and the new one has replicate 2, seed 7" "$py" - <<'PY'
+import csv
+old = {tuple(r.values()) for r in csv.DictReader(open("seeds.csv"))}
+new = list(csv.DictReader(open("seeds3.csv")))
+assert old <= {tuple(r.values()) for r in new}, "old rows changed"
+assert sorted({(r["replicate"], r["seed"]) for r in new}) == [("0", "3"), ("1", "5"), ("2", "7")], new
+PY
+seeds_run '[5, 3, 7]' >seeds-reorder.log 2>&1
+check "a reordered seeds: list is refused (exit 2)" test $? -eq 2
+check "naming the change" grep -q "holds results of another sweep (seeds: \[3, 5, 7\] → \[5, 3, 7\])" seeds-reorder.log
 
 finish

@@ -158,5 +158,31 @@ TEST(SweepPlan, SettingsChangeNamesChangedValuesAndGridAxesAddedOrRemoved) {
   EXPECT_EQ(settings_change(before, SweepFile::from_text(text, "s.yaml", {"replicates=3"})), "replicates: 1 → 3");
 }
 
+TEST(SweepPlan, ReplicatesMayGrowWhenEveryKeptReplicateKeepsItsSeed) {
+  const std::string text = std::string(kBase) + "grid:\n  adversaries.gender.lambda: [0, 200]\n";
+  const auto with = [&](std::vector<std::string> sets) { return SweepFile::from_text(text, "s.yaml", std::move(sets)); };
+  const auto seeds78 = with({"seeds=[7, 8]"});
+  EXPECT_TRUE(replicates_may_change(seeds78, with({"seeds=[7, 8, 9]"})));  // extended
+  EXPECT_TRUE(replicates_may_change(seeds78, with({"seeds=[7]"})));        // cut at the end
+  EXPECT_FALSE(replicates_may_change(seeds78, with({"seeds=[8, 7, 9]"})));  // replicate 0 would change its seed
+  EXPECT_FALSE(replicates_may_change(seeds78, with({"seeds=[7, 9]"})));
+  EXPECT_FALSE(replicates_may_change(seeds78, with({"replicates=2"})));     // listed → derived seeds
+  EXPECT_TRUE(replicates_may_change(with({}), with({"replicates=3"})));
+  EXPECT_FALSE(replicates_may_change(with({}), seeds78));
+  // The settings identity ignores the replicate setup; the identity does not. The trials both plans
+  // have keep their ids and seeds.
+  const auto a = make_plan(seeds78), b = make_plan(with({"seeds=[7, 8, 9]"}));
+  EXPECT_EQ(a.settings_identity, b.settings_identity);
+  EXPECT_NE(a.identity, b.identity);
+  EXPECT_NE(a.settings_identity, make_plan(with({"seeds=[7, 8, 9]", "train.lr=0.01"})).settings_identity);
+  std::map<std::string, std::uint64_t> seed_of;
+  for (const auto& t : b.trials) seed_of[t.id] = t.seed;
+  for (const auto& t : a.trials) EXPECT_EQ(seed_of.at(t.id), t.seed) << t.label();
+  const auto r3 = make_plan(with({"replicates=3"})), r2 = make_plan(with({"replicates=2"}));
+  seed_of.clear();
+  for (const auto& t : r3.trials) seed_of[t.id] = t.seed;
+  for (const auto& t : r2.trials) EXPECT_EQ(seed_of.at(t.id), t.seed) << t.label();
+}
+
 }  // namespace
 }  // namespace advx

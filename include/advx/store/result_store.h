@@ -71,7 +71,10 @@ class ResultStore {
   /// Opens `path` for a sweep: creates it when absent; when present it must hold the same sweep
   /// identity (InputError naming both otherwise), and its rows are kept. With `start_new`, an existing
   /// file is first moved aside to PATH.<timestamp>.h5 (the new name is returned by moved_aside()).
-  static ResultStore open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new);
+  /// `earlier_identity`, when given, is also accepted and replaced by the header's: the caller found the
+  /// file to be of the same sweep with other replicates (sweep layer: replicate_growth).
+  static ResultStore open_for_sweep(const std::filesystem::path& path, const StoreHeader& header, bool start_new,
+                                    const std::string& earlier_identity = {});
   /// Reads a result file (InputError if it is missing, not HDF5, or not an advx result file).
   static ResultStore read(const std::filesystem::path& path);
   /// Reads only the file's header (root attributes), with the same checks as read() on what the file is.

@@ -28,6 +28,9 @@ struct TrialSpec {
 struct SweepPlan {
   std::string name;
   std::string identity;                 ///< hash of every setting that is not a grid axis
+  /// The same without the replicate setup (replicates, seeds): equal for a sweep that only runs more
+  /// (or fewer) replicates of each grid point, which may resume into the file (replicates_may_change).
+  std::string settings_identity;
   std::vector<std::string> grid_keys;   ///< in file order
   std::int32_t replicates = 1;
   std::vector<TrialSpec> trials;
@@ -52,6 +55,13 @@ struct SweepPlan {
 /// A trial's data.* settings on one line ("data.format=csv data.path=d …"), data.path normalised as in
 /// the identity: the key under which a result file records its data set's fingerprint.
 [[nodiscard]] std::string data_settings_text(const TrialConfig& config);
+
+/// Whether a sweep with `after`'s replicate setup may resume into a file of `before` whose other settings
+/// are the same: yes when every replicate both run keeps its seed — `replicates: N` changed (seeds derived
+/// from the trial ids), or a `seeds:` list extended or cut at the end (replicate r runs seeds[r]). Then the
+/// file's trials keep their ids and seeds, and the new replicates run. No for a list reordered or edited,
+/// or a change between `seeds:` and `replicates:`.
+[[nodiscard]] bool replicates_may_change(const SweepFile& before, const SweepFile& after);
 
 /// What makes `after` another sweep than `before`, for refusal messages: "train.lr: 0.001 → 0.01;
 /// replicates: 1 → 3" over the base settings that are no grid axis of either, and grid axes added or
