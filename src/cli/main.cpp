@@ -99,8 +99,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, then where to look; never the whole help text.
-    std::cerr << fmt::format("advx: error: {}\nRun 'advx --help' (or 'advx <command> --help') for usage.\n",
-                             parse_error_message(app, argc, argv, e));
+    // The help of the command the mistake is in ("advx data synth --help"), as far as it was parsed.
+    std::string command = "advx";
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      command += " " + at->get_name();
+    }
+    std::cerr << fmt::format("advx: error: {}\nRun '{} --help' for usage.\n", parse_error_message(app, argc, argv, e),
+                             command);
     return kExitBadInput;
   }
 

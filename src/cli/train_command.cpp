@@ -51,6 +51,12 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
     j[cp.name + ".epoch"] = cp.epoch;
     for (const auto& [k, v] : cp.metrics) j[cp.name + "." + k] = number(v);
   }
+  // A trial that diverged has no last checkpoint: its keys are there, null (the result file's NaN and −1),
+  // so a script reading last.* gets a missing value rather than a KeyError.
+  if (r.checkpoints.size() == 1 && r.checkpoints.front().name == "best") {
+    j["last.epoch"] = -1;
+    for (const auto& [k, v] : r.checkpoints.front().metrics) j["last." + k] = nullptr;
+  }
   nlohmann::ordered_json curves;
   auto column = [&](const char* key, auto get) {
     nlohmann::ordered_json a = nlohmann::ordered_json::array();

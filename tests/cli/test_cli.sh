@@ -51,6 +51,8 @@ expect 2 'advx: error: .*--bogus' -- "$advx" data inspect --format csv --path "$
 # A misspelled option is the error named, with the nearest option, even when a required one is missing too.
 expect 2 "advx: error: data: synth: unknown option '--user' \\(did you mean '--users'\\?\\)" -- "$advx" data synth --out "$tmp/s" --user 5
 one_line_error
+checks=$((checks + 1))
+grep -qx "Run 'advx data synth --help' for usage." "$tmp/err" || { echo "FAIL: the hint names the command's help"; cat "$tmp/err"; failures=$((failures + 1)); }
 expect 2 "advx: error: analyze: unknown option '--objective' \\(did you mean '--objectives'\\?\\)" -- \
   "$advx" analyze r.h5 --objective=test.ndcg@10
 expect 2 "advx: error: sweep: unknown option '--frmat'\$" -- "$advx" sweep x.yaml --frmat csv
@@ -195,6 +197,19 @@ for flag in "" --no-progress; do
     --set train.epochs=1 --set attackers.epochs=1 $flag 2>&1 >/dev/null | grep -q '^epoch ' &&
     { echo "FAIL: advx train ${flag:-without a terminal} printed progress lines"; failures=$((failures + 1)); }
 done
+# A trial that diverged after its first epoch (lr 2 to 10 all do here): exit 1, its best checkpoint, and
+# last.* keys that are null.
+"$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set train.epochs=3 --set train.lr=5 \
+  --set attackers.epochs=1 --json >"$tmp/div.json" 2>/dev/null
+rc=$?
+checks=$((checks + 1))
+/usr/bin/python3 - "$tmp/div.json" "$rc" <<'PY' || { echo "FAIL: advx train --json of a diverged trial"; cat "$tmp/div.json"; failures=$((failures + 1)); }
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert sys.argv[2] == "1" and j["status"] == "diverged", (sys.argv[2], j["status"])
+assert j["best.epoch"] >= 0 and j["last.epoch"] == -1 and j["last.test.ndcg@10"] is None, j
+assert "epoch %d of 3" % (j["diverged_epoch"] + 1) in j["message"], j["message"]
+PY
 # A setting the data contradicts names the sweep file, the key and what the data has.
 expect 2 "advx: error: .*demo.yaml: attributes.gender.class_weights.F: the data has no such label \\(labels: f, m\\)" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
