@@ -112,7 +112,10 @@ int run_slurm_command(const SlurmArgs& a) {
   script = replace_all(script, "@SETS@", sets);
 
   fs::create_directories(log_dir);
-  const fs::path path = workdir / (a.array > 0 ? job + "-array.sbatch" : job + ".sbatch");
+  // Named after the result file, so that a script for another --out of the same sweep does not replace
+  // this one (for the usual results/NAME.h5 it is advx-NAME.sbatch, as the job).
+  const std::string script_name = "advx-" + out.stem().string();
+  const fs::path path = workdir / (a.array > 0 ? script_name + "-array.sbatch" : script_name + ".sbatch");
   if (std::error_code ec; fs::exists(path, ec)) std::cerr << fmt::format("advx: replacing {}\n", path.string());
   {
     std::ofstream f(path);

@@ -263,6 +263,12 @@ grep -q -- '^#SBATCH --time=30$' "$tmp"/advx-*.sbatch || { echo "FAIL: --time 30
 expect 2 'advx: error: --warn-seconds 120 must be shorter than the time limit --time 1:2 .62 s.' -- slurm --time 1:2
 expect 0 'advx-.*\.sbatch' -- slurm --time 1-0
 expect 0 'replacing .*advx-.*\.sbatch' -- slurm --time 1-0
+# A script per result file: another --out of the same sweep gets its own (named after it), not this one.
+expect 0 "^$tmp/advx-other\\.sbatch\$" -- bash -c "cd '$tmp' && '$advx' slurm '$sweeps/demo.yaml' --out '$tmp/other.h5'"
+checks=$((checks + 1))
+grep -q replacing "$tmp/err" && { echo "FAIL: a second --out replaced the first script"; failures=$((failures + 1)); }
+checks=$((checks + 1))
+grep -q "$tmp/other.h5" "$tmp/advx-other.sbatch" || { echo "FAIL: advx-other.sbatch does not write other.h5"; failures=$((failures + 1)); }
 # A data set that is not where the job starts is a warning (the compute nodes may have it), not an error.
 expect 0 "advx: warning: data.path $tmp/nowhere does not exist" -- \
   bash -c "cd '$tmp' && '$advx' slurm '$sweeps/ml100k-gender-age.yaml' --out '$tmp/r.h5' --set data.path='$tmp/nowhere'"
