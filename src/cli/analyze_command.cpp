@@ -69,13 +69,13 @@ int run_analyze_command(const AnalyzeArgs& args) {
   WriterLock lock;
   if (args.write && std::filesystem::is_regular_file(args.file)) {
     lock = WriterLock(args.file, WriterLock::Writes::kInPlace);
-    check_analysis_writable(args.file);  // before the report is printed, which would hide the error above it
   }
   // Checked before the report is printed: a --plot path that cannot be a directory is the whole error.
   if (!args.plot_dir.empty() && std::filesystem::exists(args.plot_dir) && !std::filesystem::is_directory(args.plot_dir))
     throw InputError(fmt::format("--plot {}: exists and is not a directory; expected a directory for the figures",
                                  args.plot_dir));
-  const auto store = read_results(args.file);
+  const auto store = read_results(args.file);  // first: a file that is no result file is named as such
+  if (args.write) check_analysis_writable(args.file);  // before the report, which would hide the error above it
   auto analysis = analyze(store, options);
   analysis.plan = plan_coverage(store);
   const auto format = args.format == "csv"        ? ReportFormat::kCsv
@@ -112,7 +112,7 @@ int run_analyze_command(const AnalyzeArgs& args) {
     note << fmt::format("note: {} holds shard {} of sweep '{}' only{}; this analysis covers that shard (advx merge "
                         "combines the shards)\n",
                         args.file, cover.shard, analysis.sweep_name,
-                        cover.sweep_trials > 0 ? fmt::format(" ({} of the sweep's {})", cover.rows,
+                        cover.sweep_trials > 0 ? fmt::format(" ({} of the sweep's {})", cover.held,
                                                               counted(cover.sweep_trials, "trial"))
                                                : "");
   if (args.write) {

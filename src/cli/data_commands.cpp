@@ -66,7 +66,7 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
 InputError in_option_terms(const InputError& e) {
   std::string text = e.what();
   for (const auto& [key, option] : {std::pair{"data.min_rating", "--min-rating"}, std::pair{"data.min_user", "--min-user"},
-                                    std::pair{"data.min_item", "--min-item"}, std::pair{"split.folds", "--folds"}})
+                                    std::pair{"data.min_item", "--min-item"}})
     for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at))
       text.replace(at, std::string_view(key).size(), option);
   return InputError(text);

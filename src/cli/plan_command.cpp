@@ -81,6 +81,12 @@ ResumeView view_result_file(const PlanArgs& args, const SweepFile& sweep, SweepP
                          args.out, identity_change(h, sweep));
     return v;
   }
+  if (!grown.empty() && (!v.shard.empty() || !store.attribute("shard").empty())) {
+    v.note = fmt::format("{}: {}: advx sweep refuses to grow a shard's replicates (merge the shards and run the "
+                         "grown sweep unsharded into the merged file)",
+                         args.out, grown);
+    return v;
+  }
   if (!grown.empty())
     v.note = fmt::format("{}: {}; advx sweep keeps the trials of the replicates both have (same ids and seeds)",
                          args.out, grown);

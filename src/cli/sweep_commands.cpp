@@ -321,7 +321,7 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
   const auto span = [&](const ResultStore& s) {
     const auto a = s.attribute("run_started"), b = s.attribute("run_finished");
     if (!a.empty() && (started.empty() || a < started)) started = a;  // ISO times sort as text
-    if (b.empty()) all_finished = false;
+    if (b.empty() && !a.empty()) all_finished = false;  // a run that started and did not end (not an older merge)
     if (b > finished) finished = b;
   };
   for (const auto& in : inputs) span(in);
@@ -329,7 +329,7 @@ int run_merge_command(const std::string& out, const std::vector<std::string>& sh
   if (merged.rows() > 0) span(merged);
   merged.set_attribute("shard", label);
   merged.set_attribute("run_started", started);
-  merged.set_attribute("run_finished", all_finished ? finished : "");
+  merged.set_attribute("run_finished", all_finished && !started.empty() ? finished : "");
   const std::size_t rows_before = merged.rows();
   std::size_t taken = 0;
   for (const auto& in : inputs) {

@@ -133,7 +133,8 @@ void add_train_command(CLI::App& app, Command& selected) {
       ->check(in_range(1, 1024));
   cmd->add_flag("--json", args->json, "Print one JSON object (metrics per checkpoint, curves) instead of a summary");
   cmd->add_flag("--progress,!--no-progress", args->progress,
-                "A line per epoch on stderr (loss, validation metric, seconds); default: when stderr is a terminal");
+                "A line per epoch on stderr (loss, validation metric, seconds); default: when stderr is a terminal")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last of the two given wins (no sum)
   cmd->callback([args, &selected] {
     selected = [args] {
       const auto sweep = SweepFile::load(args->sweep, args->sets);

@@ -240,8 +240,8 @@ std::vector<Key<SweepSettings>> make_fixed_keys() {
   {
     Key<S> seeds{"seeds", "a non-empty list of distinct non-negative integers",
                  "Seed axis: every grid point runs once per seed instead of with `seed` (replicate r runs the r-th). "
-                 "Seeds added at the end later resume the result file and run only the new replicates. Excludes "
-                 "`replicates`.",
+                 "Seeds added at the end later resume the result file (not a shard's) and run only the new "
+                 "replicates. Excludes `replicates`.",
                  [](S& s, const YAML::Node& n) {
                    const std::string type = "a non-empty list of distinct non-negative integers";
                    if (!n.IsSequence() || n.size() == 0) bad(type, n);
@@ -257,8 +257,8 @@ std::vector<Key<SweepSettings>> make_fixed_keys() {
     add(std::move(seeds), Scope::kSweep, false, "none");
   }
   add(integer<S>("replicates", 1, kInt32Max,
-                 "Runs of every grid point, with seeds derived from `seed` (raised later, the result file is resumed "
-                 "and only the new replicates run). Excludes `seeds`.",
+                 "Runs of every grid point, with seeds derived from `seed` (raised later, the result file, not a "
+                 "shard's, is resumed and only the new replicates run). Excludes `seeds`.",
                  [](auto& s) -> auto& { return s.replicates; }),
       Scope::kSweep);
 

@@ -9,12 +9,12 @@
 #include <fmt/format.h>
 
 #include "advx/common/error.h"
+#include "text_file.h"
 
 namespace advx {
 
 NumberText read_number(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  text = detail::trim(text);
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || end != text.data() + text.size()) return {};

@@ -2,8 +2,11 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 
 #include <fmt/format.h>
+
+#include "advx/data/attributes.h"
 
 namespace advx::detail {
 
@@ -88,12 +91,12 @@ std::int64_t parse_id(const TextFile& f, std::string_view field, std::string_vie
 }
 
 double parse_number(const TextFile& f, std::string_view field, std::string_view what) {
-  const auto s = trim(field);
-  double v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v))
-    throw f.error(fmt::format("{} must be a finite number, found '{}'", what, field));
-  return v;
+  const auto n = read_number(field);  // the rule attribute cells are read by
+  if (!n.finite()) throw f.error(fmt::format("{} must be a finite number, found '{}'", what, field));
+  if (std::fabs(n.value) > std::numeric_limits<float>::max())  // held as float
+    throw f.error(fmt::format("{}: {} is outside the range of a 32-bit float (±{:g})", what, trim(field),
+                              std::numeric_limits<float>::max()));
+  return n.value;
 }
 
 }  // namespace advx::detail

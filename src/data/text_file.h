@@ -42,6 +42,7 @@ void split_exact(const TextFile& f, std::string_view line, std::string_view sep,
                  std::string_view format, std::vector<std::string_view>& out);
 
 std::int64_t parse_id(const TextFile& f, std::string_view field, std::string_view what);
+/// A number by read_number's rule (attributes.h), finite and within float range (values are held as float).
 double parse_number(const TextFile& f, std::string_view field, std::string_view what);
 
 /// Removes leading/trailing blanks.

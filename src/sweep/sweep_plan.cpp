@@ -109,9 +109,11 @@ TrialConfig trial_config(const SweepFile& sweep, const TrialSpec& spec) {
 
 bool replicates_may_change(const SweepFile& before, const SweepFile& after) {
   if (before.seeds().empty() != after.seeds().empty()) return false;  // listed vs derived seeds
+  // Growth only: a list cut and then extended otherwise (1, 2, 3 → 1, 2 → 1, 2, 4) would find replicate
+  // 2's row, of seed 3, and take it for seed 4's (trial ids hash the replicate number, not the seed).
+  if (after.replicates() < before.replicates()) return false;
   const auto& a = before.seeds();
-  const auto& b = after.seeds();
-  return std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(std::min(a.size(), b.size())), b.begin());
+  return std::equal(a.begin(), a.end(), after.seeds().begin());
 }
 
 std::string settings_change(const SweepFile& before, const SweepFile& after) {

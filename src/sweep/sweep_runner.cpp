@@ -454,6 +454,15 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
         // Only the replicates changed (more seeds): the file is this sweep's, with fewer replicates.
         if (stored && stored->sweep_identity != plan.identity) {
           replicates_grown = replicate_growth(*stored, sweep);
+          if (!replicates_grown.empty() && options.shard_count > 1) {
+            // Shards take trials by plan index, and more replicates per grid point shift the indices: about
+            // half the finished trials would belong to other shards now and be trained again there.
+            throw InputError(fmt::format(
+                "{}: {}: a shard's replicates cannot grow (shards take trials by plan index, which more "
+                "replicates shift, so finished trials would move to other shards and run again); merge the shards "
+                "(advx merge --out ALL.h5 …) and run the grown sweep unsharded into ALL.h5",
+                options.out.string(), replicates_grown));
+          }
           if (!replicates_grown.empty()) {
             earlier_identity = stored->sweep_identity;
           } else if (const auto change = identity_change(*stored, sweep); !change.empty()) {

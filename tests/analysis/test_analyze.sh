@@ -93,10 +93,11 @@ PY
 }
 before=$(fingerprint r.h5)
 # A file open in another process (an h5py session) cannot be written: said before any analysis is printed.
-"$py" -c "import h5py, sys, time; f = h5py.File('r.h5', 'r'); print('open', flush=True); time.sleep(30)" >held.txt &
+# (HDF5's file locking on, as Debian's default, whatever the environment says.)
+HDF5_USE_FILE_LOCKING=TRUE "$py" -c "import h5py, sys, time; f = h5py.File('r.h5', 'r'); print('open', flush=True); time.sleep(60)" >held.txt &
 holder=$!
-for _ in $(seq 50); do grep -q open held.txt && break; sleep 0.1; done
-"$advx" analyze r.h5 --write >held-out.txt 2>held-err.txt
+for _ in $(seq 300); do grep -q open held.txt && break; sleep 0.1; done
+HDF5_USE_FILE_LOCKING=TRUE "$advx" analyze r.h5 --write >held-out.txt 2>held-err.txt
 rc=$?
 kill $holder; wait $holder 2>/dev/null
 check "--write on a file h5py holds open exits 2" test $rc -eq 2
@@ -499,5 +500,15 @@ PY
 seeds_run '[5, 3, 7]' >seeds-reorder.log 2>&1
 check "a reordered seeds: list is refused (exit 2)" test $? -eq 2
 check "naming the change" grep -q "holds results of another sweep (seeds: \[3, 5, 7\] → \[5, 3, 7\])" seeds-reorder.log
+# Cut: refused, or a list cut and extended again ([3, 5] then [3, 5, 9]) would take seed 7's row for 9's.
+seeds_run '[3, 5]' >seeds-cut.log 2>&1
+check "a seeds: list cut at the end is refused (exit 2)" test $? -eq 2
+# A shard's replicates cannot grow: more replicates shift the plan indices that shards are taken by.
+"$advx" sweep "$demo" --out shard0.h5 --shard 0/2 --set train.epochs=3 --set attackers.epochs=3 --set data.users=600 \
+  --set data.items=300 --set 'grid.adversaries.gender.lambda=[0, 100]' --set 'grid.adversaries.age.lambda=[0, 100]' \
+  --set 'grid.split.fold=[0, 1]' --set replicates=2 >shard-grow.log 2>&1
+check "a shard's replicates cannot grow (exit 2)" test $? -eq 2
+check "and the refusal says why and what to do" \
+  grep -q "shard0.h5: replicates: 1 → 2: a shard's replicates cannot grow (shards take trials by plan index" shard-grow.log
 
 finish

@@ -337,7 +337,15 @@ def times(p):
 shards = [times("shard%d.h5" % k) for k in range(3)]
 assert all(s and f for s, f in shards), shards
 assert times("merged.h5") == (min(s for s, _ in shards), max(f for _, f in shards)), (times("merged.h5"), shards)
+# A merge output of an older advx has neither attribute: it is no unfinished run.
+import shutil
+shutil.copy("merged.h5", "old-merge.h5")
+with h5py.File("old-merge.h5", "r+") as f:
+    del f.attrs["run_started"], f.attrs["run_finished"]
 PY
+"$advx" merge --out remerged.h5 old-merge.h5 shard0.h5 >remerge.txt 2>&1
+check "a merge with an older merge output is not reported as unfinished" \
+  eval '! "$advx" results remerged.h5 | grep -q "has not finished"'
 before=$(rows shard0.h5 | wc -l)
 "$advx" sweep fast.yaml --shard 1/3 --out shard0.h5 >wrong-shard.txt 2>&1
 check "another shard into a shard's file exits 2" test $? -eq 2

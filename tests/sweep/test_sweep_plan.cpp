@@ -163,7 +163,8 @@ TEST(SweepPlan, ReplicatesMayGrowWhenEveryKeptReplicateKeepsItsSeed) {
   const auto with = [&](std::vector<std::string> sets) { return SweepFile::from_text(text, "s.yaml", std::move(sets)); };
   const auto seeds78 = with({"seeds=[7, 8]"});
   EXPECT_TRUE(replicates_may_change(seeds78, with({"seeds=[7, 8, 9]"})));  // extended
-  EXPECT_TRUE(replicates_may_change(seeds78, with({"seeds=[7]"})));        // cut at the end
+  EXPECT_FALSE(replicates_may_change(seeds78, with({"seeds=[7]"})));       // cut: then [7, 9] would reuse 8's row
+  EXPECT_FALSE(replicates_may_change(with({"replicates=3"}), with({"replicates=2"})));
   EXPECT_FALSE(replicates_may_change(seeds78, with({"seeds=[8, 7, 9]"})));  // replicate 0 would change its seed
   EXPECT_FALSE(replicates_may_change(seeds78, with({"seeds=[7, 9]"})));
   EXPECT_FALSE(replicates_may_change(seeds78, with({"replicates=2"})));     // listed → derived seeds

@@ -57,10 +57,11 @@ struct SweepPlan {
 [[nodiscard]] std::string data_settings_text(const TrialConfig& config);
 
 /// Whether a sweep with `after`'s replicate setup may resume into a file of `before` whose other settings
-/// are the same: yes when every replicate both run keeps its seed — `replicates: N` changed (seeds derived
-/// from the trial ids), or a `seeds:` list extended or cut at the end (replicate r runs seeds[r]). Then the
-/// file's trials keep their ids and seeds, and the new replicates run. No for a list reordered or edited,
-/// or a change between `seeds:` and `replicates:`.
+/// are the same: yes when it only adds replicates and every earlier one keeps its seed — `replicates: N`
+/// raised (seeds derived from the trial ids), or a `seeds:` list extended at the end (replicate r runs
+/// seeds[r]). Then the file's trials keep their ids and seeds, and the new replicates run. No for fewer
+/// replicates (a list cut and extended again would give a kept row another seed), a list reordered or
+/// edited, or a change between `seeds:` and `replicates:`.
 [[nodiscard]] bool replicates_may_change(const SweepFile& before, const SweepFile& after);
 
 /// What makes `after` another sweep than `before`, for refusal messages: "train.lr: 0.001 → 0.01;

@@ -63,7 +63,7 @@ std::string identity_change(const StoreHeader& stored, const SweepFile& sweep);
 /// The same between two files' headers (advx merge), "" when either cannot be rebuilt into a sweep.
 std::string identity_change(const StoreHeader& stored, const StoreHeader& other);
 /// When `sweep` differs from the file's last run only in its replicate setup, and that may change
-/// (replicates_may_change: more or fewer replicates, a seeds: list extended or cut at the end), what
+/// (replicates_may_change: more replicates, a seeds: list extended at the end), what
 /// changed ("replicates: 2 → 3"): the run resumes the file, whose trials keep their ids and seeds, and
 /// runs the new replicates. "" otherwise (another sweep, or a header that cannot be rebuilt).
 std::string replicate_growth(const StoreHeader& stored, const SweepFile& sweep);
