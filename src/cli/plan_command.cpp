@@ -111,42 +111,57 @@ int run_plan_command(const PlanArgs& args) {
   const auto resume = view_result_file(args, sweep, plan);
   const bool json = args.json;
   const auto& base = sweep.base();
-  // Data shape for the cost estimate: the real data when it is there, the synthetic settings otherwise.
-  double users = 0, items = 0, nnz = 0;
-  std::string shape_note, data_note;
-  try {
-    if (base.data.synthetic &&
-        !std::filesystem::exists(synthetic_dataset_dir(base.data.path, {.users = base.data.synthetic_users,
-                                                                        .items = base.data.synthetic_items,
-                                                                        .seed = base.data.synthetic_seed}) /
-                                 "ratings.dat")) {
-      users = base.data.synthetic_users;
-      items = base.data.synthetic_items;
-      nnz = 0.026 * items;
-      shape_note = "synthetic data (not generated yet)";
-    } else {
-      const auto d = load_trial_data(base.data);
-      users = d.users();
-      items = d.items();
-      nnz = static_cast<double>(d.interactions.nnz()) / std::max(1, d.users());
-      shape_note = d.source;
-      // The check a sweep into --out would make first (for the base data; data on the grid: at run time).
-      if (const auto it = resume.data_fingerprints.find(data_settings_text(base)); it != resume.data_fingerprints.end())
-        if (const auto now = fingerprint(d); now != it->second)
-          data_note = fmt::format("{}: its trials were trained on other data than {} holds now (data fingerprint {} → {}): "
-                                  "advx sweep refuses it until the data is restored, or --new moves the file aside",
-                                  args.out, base.data.path, it->second, now);
+  // Data shape for the cost estimate, per data set the trials read (data.* may be grid axes): the real
+  // data when it is there, the synthetic settings otherwise.
+  struct Shape {
+    double users = 0, items = 0, nnz = 0;  // nnz per user; users 0: unknown
+    std::string note;
+  };
+  std::map<std::string, Shape> shapes;  // by data_settings_text, in the order first met
+  std::vector<std::string> shape_order;
+  std::string data_note;
+  const auto shape_of = [&](const TrialConfig& config) -> const Shape& {
+    const auto key = data_settings_text(config);
+    if (const auto it = shapes.find(key); it != shapes.end()) return it->second;
+    shape_order.push_back(key);
+    Shape& sh = shapes[key];
+    const auto& data = config.data;
+    try {
+      if (data.synthetic &&
+          !std::filesystem::exists(synthetic_dataset_dir(data.path, {.users = data.synthetic_users,
+                                                                     .items = data.synthetic_items,
+                                                                     .seed = data.synthetic_seed}) /
+                                   "ratings.dat")) {
+        sh = {.users = static_cast<double>(data.synthetic_users), .items = static_cast<double>(data.synthetic_items),
+              .nnz = 0.026 * data.synthetic_items, .note = "synthetic data (not generated yet)"};
+      } else {
+        const auto d = load_trial_data(data);
+        sh = {.users = static_cast<double>(d.users()), .items = static_cast<double>(d.items()),
+              .nnz = static_cast<double>(d.interactions.nnz()) / std::max(1, d.users()), .note = d.source};
+        // The check a sweep into --out would make first.
+        if (const auto it = resume.data_fingerprints.find(key); it != resume.data_fingerprints.end() && data_note.empty())
+          if (const auto now = fingerprint(d); now != it->second)
+            data_note = fmt::format("{}: its trials were trained on other data than {} holds now (data fingerprint {} → "
+                                    "{}): advx sweep refuses it until the data is restored, or --new moves the file aside",
+                                    args.out, data.path, it->second, now);
+      }
+    } catch (const InputError& e) {
+      sh.note = fmt::format("data not readable ({})", e.what());
     }
-  } catch (const InputError& e) {
-    shape_note = fmt::format("data not readable ({})", e.what());
-  }
+    return sh;
+  };
   double total = 0;
+  bool unknown = false;
   std::vector<double> costs;
   for (const auto& t : plan.trials) {
-    const double g = users > 0 ? trial_gflop(trial_config(sweep, t), users, items, nnz) : 0.0;
+    const auto config = trial_config(sweep, t);
+    const Shape& sh = shape_of(config);
+    unknown = unknown || sh.users <= 0;
+    const double g = sh.users > 0 ? trial_gflop(config, sh.users, sh.items, sh.nnz) : 0.0;
     costs.push_back(g);
     total += g;
   }
+  if (plan.trials.empty()) (void)shape_of(base);
   // A trial's state in --out: its row's status, "-" outside the file's shard, "" when a sweep would run it.
   std::int64_t shard_index = 0, shard_count = 1;
   if (!resume.shard.empty()) std::tie(shard_index, shard_count) = parse_shard(resume.shard);
@@ -178,7 +193,13 @@ int run_plan_command(const PlanArgs& args) {
     j["replicates"] = plan.replicates;
     j["trials_count"] = plan.trials.size();
     j["estimated_gflop"] = total;
-    j["data"] = shape_note;
+    j["data"] = shape_order.empty() ? std::string() : shapes.at(shape_order.front()).note;  // the first data set
+    nlohmann::ordered_json sets = nlohmann::ordered_json::array();
+    for (const auto& key : shape_order) {
+      const Shape& sh = shapes.at(key);
+      sets.push_back({{"settings", key}, {"source", sh.note}, {"users", sh.users}, {"items", sh.items}});
+    }
+    j["data_sets"] = sets;  // every data set the trials read (data.* on the grid: several)
     nlohmann::ordered_json trials = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < plan.trials.size(); ++i) {
       const auto& t = plan.trials[i];
@@ -231,15 +252,25 @@ int run_plan_command(const PlanArgs& args) {
                resume.shard.empty() ? "" : fmt::format(" (shard {}; '-' marks the other shards' trials)", resume.shard),
                done, to_run, of_them.empty() ? "" : fmt::format(" ({})", fmt::join(of_them, "; ")));
   }
-  if (users > 0)
-    fmt::print("estimated cost: {:.{}f} GFLOP in all, {:.1f} GFLOP per trial on {} ({:.0f} users × {:.0f} items); "
-               "{} at 50 GFLOP/s\n",
-               total, total < 10 ? 1 : 0, total / std::max<std::size_t>(1, plan.trials.size()), shape_note, users, items,
+  std::vector<std::string> on;  // "SOURCE (U users × I items)" per data set
+  std::string unreadable;
+  for (const auto& key : shape_order) {
+    const Shape& sh = shapes.at(key);
+    if (sh.users > 0)
+      on.push_back(fmt::format("{} ({:.0f} users × {:.0f} items)", sh.note, sh.users, sh.items));
+    else if (unreadable.empty())
+      unreadable = sh.note;
+  }
+  if (!unknown)
+    fmt::print("estimated cost: {:.{}f} GFLOP in all, {:.1f} GFLOP per trial {}; {} at 50 GFLOP/s\n", total,
+               total < 10 ? 1 : 0, total / std::max<std::size_t>(1, plan.trials.size()),
+               on.size() > 1 ? fmt::format("on average over {} data sets ({})", on.size(), fmt::join(on, "; "))
+                             : "on " + on.front(),
                total / 50.0 < 1.0      ? std::string("under a core-second")
                : total / 50.0 < 3600.0 ? fmt::format("≈ {:.0f} core-seconds", total / 50.0)
                                        : fmt::format("≈ {:.1f} core-hours", total / 50.0 / 3600.0));
   else
-    fmt::print("estimated cost: unknown — {}\n", shape_note);
+    fmt::print("estimated cost: unknown — {}\n", unreadable);
   return 0;
 }
 

@@ -234,6 +234,10 @@ expect 0 'estimated cost: 515 GFLOP in all, 32.2 GFLOP per trial .* ≈ 10 core-
   "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/not-generated"
 expect 0 'estimated cost: 8.6 GFLOP in all, .* under a core-second' -- \
   "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/not-generated" --set train.epochs=1
+# Data on the grid: each trial costed on its own data set (16 λ points × 300 and 600 users: 0.15 and 0.3
+# of the 2000-user cost of 8.6 GFLOP, 3.9 in all), and every data set named.
+expect 0 'estimated cost: 3.9 GFLOP in all, 0.1 GFLOP per trial on average over 2 data sets \(synthetic data \(not generated yet\) \(300 users × 1000 items\); synthetic data \(not generated yet\) \(600 users × 1000 items\)\)' -- \
+  "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/not-generated" --set train.epochs=1 --set 'grid.data.users=[300, 600]'
 expect 2 "advx: error: $sweeps/ml100k-gender-age.yaml: data: $tmp/no-ml100k: data directory not found" -- \
   "$advx" train "$sweeps/ml100k-gender-age.yaml" --set data.path="$tmp/no-ml100k"
 one_line_error
