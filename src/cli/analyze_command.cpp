@@ -67,9 +67,7 @@ int run_analyze_command(const AnalyzeArgs& args) {
   // --write takes the writer lock before reading: a sweep writing into the file would otherwise replace it
   // (dropping /analysis) or add rows the stored per-row ranks do not cover.
   WriterLock lock;
-  if (args.write && std::filesystem::is_regular_file(args.file)) {
-    lock = WriterLock(args.file, WriterLock::Writes::kInPlace);
-  }
+  if (args.write && std::filesystem::is_regular_file(args.file)) lock = WriterLock(args.file, WriterLock::Writes::kInPlace);
   // Checked before the report is printed: a --plot path that cannot be a directory is the whole error.
   if (!args.plot_dir.empty() && std::filesystem::exists(args.plot_dir) && !std::filesystem::is_directory(args.plot_dir))
     throw InputError(fmt::format("--plot {}: exists and is not a directory; expected a directory for the figures",

@@ -149,8 +149,8 @@ std::string settings_change(const SweepFile& before, const SweepFile& after) {
     if (is_axis(k) || (it != was.end() && it->second == v)) continue;
     add(fmt::format("{}: {} → {}", k, it == was.end() ? "(unset)" : it->second, v));
   }
-  // A seeds: list is the replicates axis: replicate r runs seeds[r], so only a list extended or cut at the
-  // end keeps the file's trials (replicates_may_change); named here for the other changes.
+  // A seeds: list is the replicates axis: replicate r runs seeds[r], so only a list extended at the end
+  // keeps the file's trials (replicates_may_change); named here for the other changes.
   const auto seeds_text = [](const SweepFile& s) {
     return s.seeds().empty() ? std::string("none") : fmt::format("[{}]", fmt::join(s.seeds(), ", "));
   };

@@ -29,7 +29,7 @@ struct SweepPlan {
   std::string name;
   std::string identity;                 ///< hash of every setting that is not a grid axis
   /// The same without the replicate setup (replicates, seeds): equal for a sweep that only runs more
-  /// (or fewer) replicates of each grid point, which may resume into the file (replicates_may_change).
+  /// replicates of each grid point, which may resume into the file (replicates_may_change).
   std::string settings_identity;
   std::vector<std::string> grid_keys;   ///< in file order
   std::int32_t replicates = 1;
