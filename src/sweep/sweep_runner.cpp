@@ -550,8 +550,13 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
             "{}: holds {} of this sweep, this run is {}; give each shard its own file (NAME.shard-K.h5) and "
             "combine them with advx merge", options.out.string(),
             file_shard.empty() ? "the unsharded run" : "shard " + file_shard, shard.empty() ? "unsharded" : "shard " + shard));
-      for (const auto& t : plan.trials)
+      // A grid grown since shifts plan indices, and shards are taken by index: trials this shard's file
+      // finished may now be another shard's, which runs them again (advx merge keeps each trial once).
+      std::int64_t moved_away = 0;
+      for (const auto& t : plan.trials) {
         if (t.index % options.shard_count == options.shard_index && !store->finished(t.id)) pending.push_back(t.index);
+        if (t.index % options.shard_count != options.shard_index && store->finished(t.id)) ++moved_away;
+      }
       summary.skipped = summary.planned - static_cast<std::int64_t>(pending.size());
       // Nothing to run for the same plan (the same trials in this shard, the same name) after a finished
       // last run: leave the file as it is. Rewriting it would drop /analysis for no new trial, and would
@@ -600,8 +605,13 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                       options.out.string(), replicates_grown);
         *options.log << fmt::format("sweep {} ({}): {}, {} already in {}, {} to run on {}\n", plan.name,
                                     plan.identity, counted(summary.planned, "trial"), summary.skipped,
-                                    options.out.string(), pending.size(), counted(world.size(), "rank"))
-                     << std::flush;
+                                    options.out.string(), pending.size(), counted(world.size(), "rank"));
+        if (moved_away > 0)
+          *options.log << fmt::format("note: {} of {} belong to other shards now (the grid changed, and shards are "
+                                      "taken by plan index): those shards run them again; advx merge keeps each trial "
+                                      "once\n",
+                                      counted(moved_away, "finished trial"), options.out.string());
+        *options.log << std::flush;
       }
     } catch (const std::exception& e) {
       error = e.what();

@@ -380,6 +380,15 @@ a = h5py.File("shard0.h5", "r")["analysis"].attrs
 assert (a["shard"], a["sweep_trials"], a["trials_planned"], a["trials_planned_without_row"]) == ("0/2", 8, 4, 0), dict(a)
 PY
 check "a whole sweep's analysis has no shard note" bash -c "! grep -q 'holds shard' text.txt"
+# A grid grown on a shard's file shifts plan indices (a third fold: index parity no longer follows the
+# fold): finished trials that now belong to the other shard are counted in a note (it runs them again).
+cp shard0.h5 shard0-grown.h5
+"$advx" sweep "$demo" --out shard0-grown.h5 --shard 0/2 --set train.epochs=3 --set attackers.epochs=3 \
+  --set data.users=600 --set data.items=300 --set 'grid.adversaries.gender.lambda=[0, 100]' \
+  --set 'grid.adversaries.age.lambda=[0, 100]' --set 'grid.split.fold=[0, 1, 2]' >shard0-grown.log 2>&1
+check "a grown grid on a shard's file runs (exit 0)" test $? -eq 0
+check "and notes the finished trials that moved to the other shard" \
+  grep -qE "^note: [1-9][0-9]* finished trials? of shard0-grown.h5 belong to other shards now \(the grid changed" shard0-grown.log
 # A last run that planned nothing (a shard's part of a shrunken grid): every row is from other grid points.
 "$py" - <<'PY'
 import shutil, h5py, numpy as np
