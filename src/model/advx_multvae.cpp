@@ -10,6 +10,7 @@
 #include "advx/nn/losses.h"
 #include "advx/nn/reparameterize.h"
 #include "advx/nn/tensor_ops.h"
+#include "advx/nn/threads.h"
 
 namespace advx {
 
@@ -100,39 +101,51 @@ AdvXMultVAE::Losses AdvXMultVAE::train_step(const nn::SparseRows& input, const n
   Losses losses;
   encode(input, nn::Mode::train);
   nn::reparameterize_forward(mu_, logvar_, rng, z_, eps_);
-  decode(z_, logits_, nn::Mode::train);
+
+  // The decoder's forward needs only z, the adversary groups only z or μ (their dropout masks are the
+  // only draws after ε, so the draw order is the same either way). With two or more threads they run
+  // side by side, one thread each: the groups' dozen small matmuls got slower with a second thread,
+  // while the decoder's GEMM is the phase that gains most from one (bench/README §3). Each group's
+  // d(−λ·w·L)/dz waits in its own buffer and is added after the decoder's backward in group order, as
+  // on one thread.
+  losses.adversary.resize(groups_.size());
+  dz_groups_.resize(groups_.size());
+  const auto adversaries = [&] {
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      const auto& adv = config_.adversaries[g];
+      groups_[g].forward(adv.input == AdversaryInput::kMean ? mu_ : z_, nn::Mode::train, &rng);
+      losses.adversary[g] = groups_[g].loss(targets[g], true, static_cast<float>(adv.loss_weight), &dz_groups_[g]);
+      nn::gradient_reversal_backward(static_cast<float>(adv.lambda), dz_groups_[g], dz_groups_[g]);
+    }
+  };
+  nn::side_by_side([&] { decode(z_, logits_, nn::Mode::train); }, adversaries);
   losses.nll = nn::multinomial_nll(logits_, target, &dlogits_);
   losses.kl = nn::gaussian_kl(mu_, logvar_, &dmu_kl_, &dlogvar_kl_);
   losses.vae = losses.nll + config_.beta * losses.kl;
   losses.total = losses.vae;
+  for (std::size_t g = 0; g < groups_.size(); ++g) losses.total += config_.adversaries[g].loss_weight * losses.adversary[g];
 
   // Decoder backward → dz.
   const nn::Tensor* dy = &dlogits_;
   for (std::size_t l = dec_.size(); l-- > 0;) {
     const nn::Tensor& x = l > 0 ? dec_act_[l - 1] : z_;
-    dec_[l].backward_weights(x, *dy);
     nn::Tensor& dx = (l == 0) ? dz_ : ((dy == &scratch_a_) ? scratch_b_ : scratch_a_);
-    dec_[l].backward_data(*dy, dx);
+    // Independent GEMMs of about equal size: side by side they beat each one on two threads.
+    nn::side_by_side([&] { dec_[l].backward_weights(x, *dy); }, [&] { dec_[l].backward_data(*dy, dx); });
     if (l > 0) activate_backward(dec_pre_[l - 1], dec_act_[l - 1], dx);
     dy = &dx;
   }
 
-  // Adversary groups read z (or μ); their gradient reaches the encoder through the GRL (×(−λ_g)).
+  // The groups' gradients reach the encoder through the GRL (×(−λ_g)): into dz, or dμ for groups that read μ.
   bool reads_mean = false;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
-    const auto& adv = config_.adversaries[g];
-    const bool mean = adv.input == AdversaryInput::kMean;
+    const bool mean = config_.adversaries[g].input == AdversaryInput::kMean;
     if (mean && !reads_mean) {
       dmu_adv_.resize(mu_.rows(), mu_.cols());
       dmu_adv_.zero();
       reads_mean = true;
     }
-    groups_[g].forward(mean ? mu_ : z_, nn::Mode::train, &rng);
-    const double lg = groups_[g].loss(targets[g], true, static_cast<float>(adv.loss_weight), &dz_group_);
-    losses.adversary.push_back(lg);
-    losses.total += adv.loss_weight * lg;
-    nn::gradient_reversal_backward(static_cast<float>(adv.lambda), dz_group_, dz_group_);
-    nn::axpy(1.0f, dz_group_, mean ? dmu_adv_ : dz_);
+    nn::axpy(1.0f, dz_groups_[g], mean ? dmu_adv_ : dz_);
   }
 
   // z = μ + ε·σ → dμ, dlogvar; plus β·KL's own gradients and those of groups that read μ.

@@ -68,10 +68,14 @@ Linear::Primitives& Linear::primitives_for(std::int64_t rows) {
       fused_bias ? dnnl::matmul::desc(x_md, w_t_md, bias_md, y_md) : dnnl::matmul::desc(x_md, w_t_md, y_md), eng));
   p.x = memory(x_md);
   p.y = memory(y_md);
-  p.w = memory(w_md);
   p.w_t = memory(w_t_md);
-  p.dy_t = memory(dy_t_md);
   if (fused_bias) p.bias = memory(bias_md);
+  p.bd_dy = memory(y_md);
+  p.bd_w = memory(w_md);
+  p.bd_dx = memory(x_md);
+  p.bw_dy_t = memory(dy_t_md);
+  p.bw_x = memory(x_md);
+  p.bw_dw = memory(w_md);
   return cache_.emplace(rows, std::move(p)).first->second;
 }
 
@@ -104,11 +108,12 @@ void Linear::backward_data(const Tensor& dy, Tensor& dx) {
   if (rows == 0) return;
   Primitives& p = primitives_for(rows);
   if (!p.backward_data)  // dx = dy·W
-    p.backward_data = build_matmul(p.y.get_desc(), p.w.get_desc(), p.x.get_desc());
-  p.y.set_data_handle(handle(dy));
-  p.w.set_data_handle(handle(weight_));
-  p.x.set_data_handle(handle(dx));
-  p.backward_data.execute(engine_->stream(), {{DNNL_ARG_SRC, p.y}, {DNNL_ARG_WEIGHTS, p.w}, {DNNL_ARG_DST, p.x}});
+    p.backward_data = build_matmul(p.bd_dy.get_desc(), p.bd_w.get_desc(), p.bd_dx.get_desc());
+  p.bd_dy.set_data_handle(handle(dy));
+  p.bd_w.set_data_handle(handle(weight_));
+  p.bd_dx.set_data_handle(handle(dx));
+  p.backward_data.execute(engine_->stream(),
+                          {{DNNL_ARG_SRC, p.bd_dy}, {DNNL_ARG_WEIGHTS, p.bd_w}, {DNNL_ARG_DST, p.bd_dx}});
   engine_->stream().wait();
 }
 
@@ -123,12 +128,12 @@ void Linear::backward_weights(const Tensor& x, const Tensor& dy) {
   }
   Primitives& p = primitives_for(rows);
   if (!p.backward_weights)  // dW = dyᵀ·x
-    p.backward_weights = build_matmul(p.dy_t.get_desc(), p.x.get_desc(), p.w.get_desc());
-  p.dy_t.set_data_handle(handle(dy));
-  p.x.set_data_handle(handle(x));
-  p.w.set_data_handle(handle(weight_grad_));
+    p.backward_weights = build_matmul(p.bw_dy_t.get_desc(), p.bw_x.get_desc(), p.bw_dw.get_desc());
+  p.bw_dy_t.set_data_handle(handle(dy));
+  p.bw_x.set_data_handle(handle(x));
+  p.bw_dw.set_data_handle(handle(weight_grad_));
   p.backward_weights.execute(engine_->stream(),
-                             {{DNNL_ARG_SRC, p.dy_t}, {DNNL_ARG_WEIGHTS, p.x}, {DNNL_ARG_DST, p.w}});
+                             {{DNNL_ARG_SRC, p.bw_dy_t}, {DNNL_ARG_WEIGHTS, p.bw_x}, {DNNL_ARG_DST, p.bw_dw}});
   engine_->stream().wait();
   // db_h = Σ_rows dy_h, in row order (matmul has no bias-gradient output).
   for (std::int64_t h = 0; h < count_; ++h) {

@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "advx/nn/sparse_rows.h"
+#include "advx/nn/threads.h"
 
 namespace advx {
 namespace {
@@ -218,6 +219,61 @@ TEST(AdvXMultVAE, EvalLogitsUseTheMean) {
   m.eval_mu(input, mu);
   EXPECT_EQ(mu.rows(), 5);
   EXPECT_EQ(mu.cols(), 3);
+}
+
+TEST(AdvXMultVAE, TwoThreadsTakeTheStepOfOne) {
+  // With two threads the adversary groups run beside the decoder's forward (train_step); the losses and
+  // every gradient must be those of the one-thread path: same draws, each group's term added once.
+  Fixture f;
+  const ModelConfig cfg = Fixture::config({4}, 20.0, 5.0, AdversaryInput::kMean);
+  Rng input_rng(3);
+  const auto input = nn::encoder_input(f.data, f.rows, 0.2f, &input_rng);
+  const auto target = nn::gather_rows(f.data, f.rows);
+  const int before = nn::num_threads();
+  struct Step {
+    AdvXMultVAE::Losses losses;
+    std::vector<nn::Tensor> grads;
+  };
+  auto step = [&](int threads) {
+    nn::set_num_threads(threads);
+    AdvXMultVAE m(f.engine, cfg, 5);
+    Rng r(9);
+    Step s{m.train_step(input, target, f.targets, r), {}};
+    s.losses = m.train_step(input, target, f.targets, r);  // a second step: the draws continue alike
+    auto refs = m.recommender_params();
+    for (const auto& ref : m.adversary_params()) refs.push_back(ref);
+    for (const auto& ref : refs) s.grads.push_back(nn::dense_gradient(ref));
+    return s;
+  };
+  const Step one = step(1), two = step(2), again = step(2);
+  nn::set_num_threads(before);
+  EXPECT_NEAR(two.losses.total, one.losses.total, 1e-6 * std::fabs(one.losses.total));
+  ASSERT_EQ(two.losses.adversary.size(), 2u);
+  for (std::size_t g = 0; g < 2; ++g)
+    EXPECT_NEAR(two.losses.adversary[g], one.losses.adversary[g], 1e-6 * std::fabs(one.losses.adversary[g]));
+  ASSERT_EQ(two.grads.size(), one.grads.size());
+  for (std::size_t p = 0; p < one.grads.size(); ++p)
+    for (std::size_t k = 0; k < one.grads[p].size(); ++k) {
+      const float a = one.grads[p].values()[k], b = two.grads[p].values()[k];
+      ASSERT_NEAR(b, a, 1e-5f * std::max(1.0f, std::fabs(a))) << "tensor " << p << " element " << k;
+      ASSERT_EQ(again.grads[p].values()[k], b) << "two-thread steps differ: tensor " << p << " element " << k;
+    }
+}
+
+TEST(AdvXMultVAE, AGroupsErrorOnTheSecondThreadReachesTheCaller) {
+  Fixture f;
+  AdvXMultVAE m(f.engine, Fixture::config({}, 1.0, 1.0), 5);
+  const auto input = nn::encoder_input(f.data, f.rows, 0.0f, nullptr);
+  const auto target = nn::gather_rows(f.data, f.rows);
+  auto bad = f.targets;
+  bad[1].values.pop_back();  // 4 ages for 5 users
+  const int before = nn::num_threads();
+  for (const int threads : {1, 2}) {
+    nn::set_num_threads(threads);
+    Rng r(9);
+    EXPECT_THROW(m.train_step(input, target, bad, r), std::invalid_argument) << threads << " thread(s)";
+  }
+  nn::set_num_threads(before);
 }
 
 }  // namespace

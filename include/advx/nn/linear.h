@@ -78,6 +78,8 @@ class Linear {
   void forward(const Tensor& x, Tensor& y, Mode mode);
 
   /// dx_h = dy_h·W_h; dx is resized to [count·rows × in]. Uses the current W.
+  /// backward_data and backward_weights may run at the same time on two threads once forward has seen
+  /// the row count (they share no state then); nothing else about a layer is thread-safe.
   void backward_data(const Tensor& dy, Tensor& dx);
 
   /// Overwrites weight_grad()_h = dy_hᵀ·x_h and bias_grad()_h = Σ_rows dy_h, where x is the input given
@@ -88,15 +90,16 @@ class Linear {
   [[nodiscard]] std::size_t cached_row_counts() const { return cache_.size(); }
 
  private:
-  // Everything oneDNN needs for one row count per head: the forward and the memory objects are built
-  // the first time the count is seen, each backward primitive on its first use (an empty handle means
-  // "not yet"); the memory objects wrap no buffer and get the caller's pointers via set_data_handle
-  // right before execute.
+  // Everything oneDNN needs for one row count per head: the forward and its memory objects are built
+  // the first time the count is seen, each backward primitive with its memory objects on its first use
+  // (an empty handle means "not yet"); the memory objects wrap no buffer and get the caller's pointers
+  // via set_data_handle right before execute. Each pass has its own memory objects, so the two backward
+  // passes of a layer can run at once on two threads (nn::side_by_side).
   struct Primitives {
     dnnl::matmul forward, backward_data, backward_weights;
-    // x and y double as dx and dy (same plain layouts); w is W or dW, w_t is W read transposed, dy_t dy
-    // read transposed.
-    dnnl::memory x, y, w, w_t, dy_t, bias;
+    dnnl::memory x, y, w_t, bias;  // forward: y = x·Wᵀ (+ b); w_t is W read transposed
+    dnnl::memory bd_dy, bd_w, bd_dx;  // backward data: dx = dy·W
+    dnnl::memory bw_dy_t, bw_x, bw_dw;  // backward weights: dW = dyᵀ·x, dy read transposed
   };
   Primitives& primitives_for(std::int64_t rows);
   [[nodiscard]] dnnl::matmul build_matmul(const dnnl::memory::desc& a, const dnnl::memory::desc& b,
