@@ -6,19 +6,14 @@
 namespace advx::nn {
 
 void relu_forward(const Tensor& x, Tensor& y) {
-  y.resize(x.rows(), x.cols());
-  const float* xs = x.data();
-  float* ys = y.data();
-  for (std::size_t i = 0; i < x.size(); ++i) ys[i] = xs[i] > 0.0f ? xs[i] : 0.0f;
+  y.resize(x.rows(), x.cols());  // y may alias x: resizing to the same shape keeps the contents
+  kernels::relu(x.data(), y.data(), static_cast<std::int64_t>(x.size()));
 }
 
 void relu_backward(const Tensor& x, const Tensor& dy, Tensor& dx) {
   detail::require_same_shape(x, dy, "relu_backward");
-  dx.resize(x.rows(), x.cols());
-  const float* xs = x.data();
-  const float* gs = dy.data();
-  float* out = dx.data();
-  for (std::size_t i = 0; i < x.size(); ++i) out[i] = xs[i] > 0.0f ? gs[i] : 0.0f;
+  dx.resize(x.rows(), x.cols());  // dx may alias dy
+  kernels::relu_backward(x.data(), dy.data(), dx.data(), static_cast<std::int64_t>(x.size()));
 }
 
 void sigmoid_forward(const Tensor& x, Tensor& y) {
@@ -28,11 +23,8 @@ void sigmoid_forward(const Tensor& x, Tensor& y) {
 
 void sigmoid_backward(const Tensor& y, const Tensor& dy, Tensor& dx) {
   detail::require_same_shape(y, dy, "sigmoid_backward");
-  dx.resize(y.rows(), y.cols());
-  const float* ys = y.data();
-  const float* gs = dy.data();
-  float* out = dx.data();
-  for (std::size_t i = 0; i < y.size(); ++i) out[i] = gs[i] * ys[i] * (1.0f - ys[i]);
+  dx.resize(y.rows(), y.cols());  // dx may alias dy
+  kernels::sigmoid_backward(y.data(), dy.data(), dx.data(), static_cast<std::int64_t>(y.size()));
 }
 
 }  // namespace advx::nn

@@ -61,6 +61,22 @@ ADVX_SIMD_CLONES void sigmoid(const float* x, float* y, std::int64_t n) {
   }
 }
 
+// x and y may be the same array: no __restrict (likewise below).
+ADVX_SIMD_CLONES void relu(const float* x, float* y, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+ADVX_SIMD_CLONES void relu_backward(const float* x, const float* dy, float* dx, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+ADVX_SIMD_CLONES void sigmoid_backward(const float* y, const float* dy, float* dx, std::int64_t n) {
+#pragma omp simd
+  for (std::int64_t i = 0; i < n; ++i) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+}
+
 ADVX_SIMD_CLONES void scale(float* x, float s, std::int64_t n) {
 #pragma omp simd
   for (std::int64_t i = 0; i < n; ++i) x[i] *= s;
@@ -69,6 +85,22 @@ ADVX_SIMD_CLONES void scale(float* x, float s, std::int64_t n) {
 ADVX_SIMD_CLONES void axpy(float a, const float* __restrict x, float* __restrict y, std::int64_t n) {
 #pragma omp simd
   for (std::int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+ADVX_SIMD_CLONES void add_row_to_rows(const float* __restrict b, float* __restrict y, std::int64_t rows,
+                                      std::int64_t n) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+#pragma omp simd
+    for (std::int64_t i = 0; i < n; ++i) y[r * n + i] += b[i];
+  }
+}
+
+ADVX_SIMD_CLONES void add_rows_to_row(const float* __restrict x, std::int64_t rows, std::int64_t n,
+                                      float* __restrict db) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+#pragma omp simd
+    for (std::int64_t i = 0; i < n; ++i) db[i] += x[r * n + i];
+  }
 }
 
 namespace {

@@ -22,11 +22,24 @@ void exp_scaled(const float* x, float a, float* out, std::int64_t n);
 /// y may be x.
 void sigmoid(const float* x, float* y, std::int64_t n);
 
+/// y[i] = max(x[i], 0) (0 for NaN). y may be x.
+void relu(const float* x, float* y, std::int64_t n);
+/// dx[i] = x[i] > 0 ? dy[i] : 0. dx may be dy.
+void relu_backward(const float* x, const float* dy, float* dx, std::int64_t n);
+/// dx[i] = dy[i] · y[i] · (1 − y[i]) for y = sigmoid(x). dx may be dy.
+void sigmoid_backward(const float* y, const float* dy, float* dx, std::int64_t n);
+
 /// x[i] *= s.
 void scale(float* x, float s, std::int64_t n);
 
 /// y[i] += a · x[i].
 void axpy(float a, const float* x, float* y, std::int64_t n);
+
+/// y[r·n + i] += b[i] for every row r < rows: a bias row added to a [rows × n] block. With a narrow n (a
+/// head's 5 units) one call per block, not per row, is what keeps it cheap.
+void add_row_to_rows(const float* b, float* y, std::int64_t rows, std::int64_t n);
+/// db[i] += Σ_r x[r·n + i], the rows added in order r = 0, 1, …: a column sum of a [rows × n] block.
+void add_rows_to_row(const float* x, std::int64_t rows, std::int64_t n, float* db);
 
 /// y = b + Σ_k v[k] · W[idx[k], :]: one output row of a sparse-input linear layer (W row-major, n cols);
 /// b may be null (no bias). Summed in k order.

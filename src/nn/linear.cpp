@@ -96,10 +96,7 @@ void Linear::forward(const Tensor& x, Tensor& y, Mode /*mode*/) {
   }
   p.forward.execute(engine_->stream(), {{DNNL_ARG_SRC, p.x}, {DNNL_ARG_WEIGHTS, p.w_t}, {DNNL_ARG_DST, p.y}});
   engine_->stream().wait();
-  for (std::int64_t h = 0; h < count_; ++h) {
-    const float* b = bias_.row(h).data();
-    for (std::int64_t r = 0; r < rows; ++r) kernels::axpy(1.0f, b, y.row(h * rows + r).data(), out_);
-  }
+  for (std::int64_t h = 0; h < count_; ++h) kernels::add_row_to_rows(bias_.row(h).data(), y.row(h * rows).data(), rows, out_);
 }
 
 void Linear::backward_data(const Tensor& dy, Tensor& dx) {
@@ -136,11 +133,9 @@ void Linear::backward_weights(const Tensor& x, const Tensor& dy) {
                              {{DNNL_ARG_SRC, p.bw_dy_t}, {DNNL_ARG_WEIGHTS, p.bw_x}, {DNNL_ARG_DST, p.bw_dw}});
   engine_->stream().wait();
   // db_h = Σ_rows dy_h, in row order (matmul has no bias-gradient output).
-  for (std::int64_t h = 0; h < count_; ++h) {
-    float* db = bias_grad_.row(h).data();
-    std::fill(db, db + out_, 0.0f);
-    for (std::int64_t r = 0; r < rows; ++r) kernels::axpy(1.0f, dy.row(h * rows + r).data(), db, out_);
-  }
+  bias_grad_.zero();
+  for (std::int64_t h = 0; h < count_; ++h)
+    kernels::add_rows_to_row(dy.row(h * rows).data(), rows, out_, bias_grad_.row(h).data());
 }
 
 }  // namespace advx::nn

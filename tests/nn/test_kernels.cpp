@@ -200,5 +200,42 @@ TEST(Kernels, DropoutMaskApplyThresholdsTheUniforms) {
   EXPECT_EQ(y, (std::vector<float>{0, 0, 6, 8, 10}));
 }
 
+TEST(Kernels, ActivationsAndTheirGradientsMatchScalarLoops) {
+  Rng rng(12);
+  for (const std::size_t n : {1u, 5u, 16u, 37u, 640u}) {
+    const auto x = random_values(n, rng, -3.0f, 3.0f), dy = random_values(n, rng, -1.0f, 1.0f);
+    const auto y = random_values(n, rng, 0.0f, 1.0f);
+    std::vector<float> r(n), dr(n), ds(dy);
+    kernels::relu(x.data(), r.data(), static_cast<std::int64_t>(n));
+    kernels::relu_backward(x.data(), dy.data(), dr.data(), static_cast<std::int64_t>(n));
+    kernels::sigmoid_backward(y.data(), ds.data(), ds.data(), static_cast<std::int64_t>(n));  // in place
+    for (std::size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(r[i], std::max(x[i], 0.0f)) << n << " " << i;
+      EXPECT_EQ(dr[i], x[i] > 0.0f ? dy[i] : 0.0f) << n << " " << i;
+      EXPECT_EQ(ds[i], dy[i] * y[i] * (1.0f - y[i])) << n << " " << i;
+    }
+  }
+}
+
+TEST(Kernels, RowBroadcastAndColumnSumMatchRowByRowLoops) {
+  // The stacked heads' bias: [rows × n] blocks with n = 5 or 2; summed in row order, as a per-row loop.
+  Rng rng(13);
+  for (const std::int64_t n : {1, 2, 5, 17}) {
+    const std::int64_t rows = 37;
+    const auto x = random_values(static_cast<std::size_t>(rows * n), rng, -1.0f, 1.0f);
+    const auto b = random_values(static_cast<std::size_t>(n), rng, -1.0f, 1.0f);
+    std::vector<float> y(x), want_y(x), db(b), want_db(b);
+    kernels::add_row_to_rows(b.data(), y.data(), rows, n);
+    kernels::add_rows_to_row(x.data(), rows, n, db.data());
+    for (std::int64_t r = 0; r < rows; ++r)
+      for (std::int64_t i = 0; i < n; ++i) {
+        want_y[static_cast<std::size_t>(r * n + i)] += b[static_cast<std::size_t>(i)];
+        want_db[static_cast<std::size_t>(i)] += x[static_cast<std::size_t>(r * n + i)];
+      }
+    EXPECT_EQ(y, want_y) << n;
+    EXPECT_EQ(db, want_db) << n;
+  }
+}
+
 }  // namespace
 }  // namespace advx::nn
