@@ -22,13 +22,23 @@ void side_by_side(const std::function<void()>& first, const std::function<void()
     return;
   }
   std::exception_ptr failure[2];
+  const auto run = [&](int side) {
+    try {
+      (side == 0 ? first : second)();
+    } catch (...) {
+      failure[side] = std::current_exception();
+    }
+  };
 #pragma omp parallel num_threads(2)
   {
-    const int t = omp_get_thread_num();
-    try {
-      (t == 0 ? first : second)();
-    } catch (...) {
-      failure[t] = std::current_exception();
+    // One thread per side even if nesting is enabled (OMP_MAX_ACTIVE_LEVELS > 1): this sets the ICV of
+    // this side's own task only, so the caller's thread count is untouched after the region.
+    omp_set_num_threads(1);
+    if (omp_get_num_threads() == 2) {
+      run(omp_get_thread_num());
+    } else {  // the runtime gave a team of one (OMP_DYNAMIC, thread limits): in order, as without threads
+      run(0);
+      if (!failure[0]) run(1);
     }
   }
   for (const auto& f : failure)
