@@ -600,8 +600,8 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
           *options.log << fmt::format("moved the old {} aside to {}{}\n", options.out.string(), store->moved_aside(),
                                       moved_checkpoints);
         else if (!replicates_grown.empty())
-          *options.log << fmt::format("{}: {}; the trials of the replicates both runs have are kept (same ids and "
-                                      "seeds)\n",
+          *options.log << fmt::format("{}: {}; the earlier replicates' trials are kept (same ids and seeds), only "
+                                      "the new ones run\n",
                                       options.out.string(), replicates_grown);
         *options.log << fmt::format("sweep {} ({}): {}, {} already in {}, {} to run on {}\n", plan.name,
                                     plan.identity, counted(summary.planned, "trial"), summary.skipped,

@@ -492,11 +492,11 @@ seeds_run() { "$advx" sweep fixed-gender.yaml --out seeds.h5 --set train.epochs=
   --set data.items=200 --set 'seeds=[3, 5, 7]' \
   --set 'grid.adversaries.age.lambda=[0]' >seeds-plan.txt 2>&1
 check "plan says the file takes the new seed" \
-  grep -q "seeds.h5: seeds: \[3, 5\] → \[3, 5, 7\]; advx sweep keeps the trials of the replicates both have" seeds-plan.txt
+  grep -q "seeds.h5: seeds: \[3, 5\] → \[3, 5, 7\]; advx sweep keeps the earlier replicates' trials (same ids and seeds) and runs only the new ones" seeds-plan.txt
 check "and counts 2 done, 1 to run" grep -q "^seeds.h5: 2 done, 1 to run" seeds-plan.txt
 seeds_run '[3, 5, 7]' >seeds-grow.log 2>&1
 check "a seeds: list extended at the end resumes the file" test $? -eq 0
-check "the run says so" grep -q "seeds.h5: seeds: \[3, 5\] → \[3, 5, 7\]; the trials of the replicates both runs have are kept" seeds-grow.log
+check "the run says so" grep -q "seeds.h5: seeds: \[3, 5\] → \[3, 5, 7\]; the earlier replicates' trials are kept (same ids and seeds), only the new ones run" seeds-grow.log
 check "and runs only the new replicate" grep -q "3 trials planned, 2 already done, 1 run now" seeds-grow.log
 "$advx" results seeds.h5 --csv >seeds3.csv
 check "the old rows are unchanged and the new one has replicate 2, seed 7" "$py" - <<'PY'
