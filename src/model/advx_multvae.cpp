@@ -103,11 +103,11 @@ AdvXMultVAE::Losses AdvXMultVAE::train_step(const nn::SparseRows& input, const n
   nn::reparameterize_forward(mu_, logvar_, rng, z_, eps_);
 
   // The decoder's forward needs only z, the adversary groups only z or μ (their dropout masks are the
-  // only draws after ε, so the draw order is the same either way). With two or more threads they run
-  // side by side, one thread each: the groups' dozen small matmuls got slower with a second thread,
-  // while the decoder's GEMM is the phase that gains most from one (bench/README §3). Each group's
-  // d(−λ·w·L)/dz waits in its own buffer and is added after the decoder's backward in group order, as
-  // on one thread.
+  // only draws after ε, so the draw order is the same either way). With two threads they run side by
+  // side, one thread each: the groups' dozen small matmuls got slower with a second thread, and on one
+  // thread the decoder's forward GEMM takes about as long as the groups (bench/README §3, run I). Each
+  // group's d(−λ·w·L)/dz waits in its own buffer and is added after the decoder's backward in group
+  // order, as on one thread.
   losses.adversary.resize(groups_.size());
   dz_groups_.resize(groups_.size());
   const auto adversaries = [&] {

@@ -36,7 +36,8 @@ void scale(float* x, float s, std::int64_t n);
 void axpy(float a, const float* x, float* y, std::int64_t n);
 
 /// y[r·n + i] += b[i] for every row r < rows: a bias row added to a [rows × n] block. With a narrow n (a
-/// head's 5 units) one call per block, not per row, is what keeps it cheap.
+/// head's 5 units) one call per block, not per row, is what keeps it cheap. b and y must not overlap
+/// (likewise x and db below).
 void add_row_to_rows(const float* b, float* y, std::int64_t rows, std::int64_t n);
 /// db[i] += Σ_r x[r·n + i], the rows added in order r = 0, 1, …: a column sum of a [rows × n] block.
 void add_rows_to_row(const float* x, std::int64_t rows, std::int64_t n, float* db);

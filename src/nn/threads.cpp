@@ -16,7 +16,7 @@ void set_num_threads(int n) {
 int num_threads() { return omp_get_max_threads(); }
 
 void side_by_side(const std::function<void()>& first, const std::function<void()>& second) {
-  if (omp_get_max_threads() < 2 || omp_in_parallel()) {
+  if (omp_get_max_threads() != 2 || omp_in_parallel()) {
     first();
     second();
     return;

@@ -17,6 +17,15 @@
 namespace advx {
 namespace {
 
+/// Sets the thread count for a scope; restores the caller's on exit, also after a failed ASSERT.
+struct ThreadCountScope {
+  explicit ThreadCountScope(int n) : before(nn::num_threads()) { nn::set_num_threads(n); }
+  ThreadCountScope(const ThreadCountScope&) = delete;
+  ThreadCountScope& operator=(const ThreadCountScope&) = delete;
+  ~ThreadCountScope() { nn::set_num_threads(before); }
+  int before;
+};
+
 struct Fixture {
   nn::Engine engine;
   CsrMatrix data = CsrMatrix::from_pairs(5, 9, {{0, 0}, {0, 3}, {0, 8}, {1, 1}, {1, 2}, {1, 5}, {1, 7}, {2, 4},
@@ -229,7 +238,7 @@ TEST(AdvXMultVAE, TwoThreadsTakeTheStepOfOne) {
   Rng input_rng(3);
   const auto input = nn::encoder_input(f.data, f.rows, 0.2f, &input_rng);
   const auto target = nn::gather_rows(f.data, f.rows);
-  const int before = nn::num_threads();
+  ThreadCountScope restore(nn::num_threads());
   struct Step {
     AdvXMultVAE::Losses losses;
     std::vector<nn::Tensor> grads;
@@ -246,7 +255,6 @@ TEST(AdvXMultVAE, TwoThreadsTakeTheStepOfOne) {
     return s;
   };
   const Step one = step(1), two = step(2), again = step(2);
-  nn::set_num_threads(before);
   EXPECT_NEAR(two.losses.total, one.losses.total, 1e-6 * std::fabs(one.losses.total));
   ASSERT_EQ(two.losses.adversary.size(), 2u);
   for (std::size_t g = 0; g < 2; ++g)
@@ -267,13 +275,12 @@ TEST(AdvXMultVAE, AGroupsErrorOnTheSecondThreadReachesTheCaller) {
   const auto target = nn::gather_rows(f.data, f.rows);
   auto bad = f.targets;
   bad[1].values.pop_back();  // 4 ages for 5 users
-  const int before = nn::num_threads();
+  ThreadCountScope restore(nn::num_threads());
   for (const int threads : {1, 2}) {
     nn::set_num_threads(threads);
     Rng r(9);
     EXPECT_THROW(m.train_step(input, target, bad, r), std::invalid_argument) << threads << " thread(s)";
   }
-  nn::set_num_threads(before);
 }
 
 }  // namespace

@@ -14,8 +14,21 @@
 
 #include "advx/common/rng.h"
 #include "advx/nn/tensor.h"
+#include "advx/nn/threads.h"
 
 namespace advx::nn::testing {
+
+/// Sets the thread count for a scope and restores the caller's on exit, also when an ASSERT returns early.
+class ThreadCountScope {
+ public:
+  explicit ThreadCountScope(int n) : before_(num_threads()) { set_num_threads(n); }
+  ThreadCountScope(const ThreadCountScope&) = delete;
+  ThreadCountScope& operator=(const ThreadCountScope&) = delete;
+  ~ThreadCountScope() { set_num_threads(before_); }
+
+ private:
+  int before_;
+};
 
 inline Tensor random_tensor(std::int64_t rows, std::int64_t cols, Rng& rng, double scale = 1.0) {
   Tensor t(rows, cols);

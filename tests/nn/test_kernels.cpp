@@ -207,14 +207,28 @@ TEST(Kernels, ActivationsAndTheirGradientsMatchScalarLoops) {
     const auto y = random_values(n, rng, 0.0f, 1.0f);
     std::vector<float> r(n), dr(n), ds(dy);
     kernels::relu(x.data(), r.data(), static_cast<std::int64_t>(n));
+    std::vector<float> r_in_place(x), dr_in_place(dy);  // the model calls relu_backward(pre, d, d)
+    kernels::relu(r_in_place.data(), r_in_place.data(), static_cast<std::int64_t>(n));
+    kernels::relu_backward(x.data(), dr_in_place.data(), dr_in_place.data(), static_cast<std::int64_t>(n));
+    EXPECT_EQ(r_in_place, r) << n;
     kernels::relu_backward(x.data(), dy.data(), dr.data(), static_cast<std::int64_t>(n));
+    EXPECT_EQ(dr_in_place, dr) << n;
     kernels::sigmoid_backward(y.data(), ds.data(), ds.data(), static_cast<std::int64_t>(n));  // in place
     for (std::size_t i = 0; i < n; ++i) {
-      EXPECT_EQ(r[i], std::max(x[i], 0.0f)) << n << " " << i;
+      EXPECT_EQ(r[i], x[i] > 0.0f ? x[i] : 0.0f) << n << " " << i;
       EXPECT_EQ(dr[i], x[i] > 0.0f ? dy[i] : 0.0f) << n << " " << i;
       EXPECT_EQ(ds[i], dy[i] * y[i] * (1.0f - y[i])) << n << " " << i;
     }
   }
+}
+
+TEST(Kernels, ReluOfNaNIsZero) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> x{nan, -1.0f, 2.0f}, y(3), d(3);
+  kernels::relu(x.data(), y.data(), 3);
+  kernels::relu_backward(x.data(), std::vector<float>{5, 5, 5}.data(), d.data(), 3);
+  EXPECT_EQ(y, (std::vector<float>{0, 0, 2}));
+  EXPECT_EQ(d, (std::vector<float>{0, 0, 5}));
 }
 
 TEST(Kernels, RowBroadcastAndColumnSumMatchRowByRowLoops) {

@@ -15,6 +15,7 @@ namespace advx::nn {
 namespace {
 
 using testing::all_close;
+using testing::ThreadCountScope;
 using testing::gradient_matches;
 using testing::random_tensor;
 using testing::to_double;
@@ -144,32 +145,36 @@ TEST(Linear, BackwardWeightsOverwritesRatherThanAccumulates) {
 
 TEST(Linear, BackwardPassesSideBySideGiveTheSequentialResults) {
   // The decoder's two backward GEMMs run at once on two threads (nn::side_by_side in train_step): they
-  // must not share memory objects. Repeated, since a race shows only now and then.
-  const int before = num_threads();
+  // must not share memory objects. Repeated, since a race shows only now and then. `fresh` also builds
+  // both backward primitives at once, on two threads, after a 2-thread forward: the first training step.
   for (const std::int64_t count : {1, 3}) {
     Engine engine;
     Rng rng(8);
-    Linear layer(engine, 100, 300, count);
+    Linear layer(engine, 100, 300, count), fresh(engine, 100, 300, count);
     layer.weight() = random_tensor(300 * count, 100, rng);
+    fresh.weight() = layer.weight();
     const Tensor x = random_tensor(64 * count, 100, rng);
     const Tensor dy = random_tensor(64 * count, 300, rng);
-    set_num_threads(1);
     Tensor y, dx_ref;
-    layer.forward(x, y, Mode::train);
-    layer.backward_data(dy, dx_ref);
-    layer.backward_weights(x, dy);
-    const Tensor dw_ref = layer.weight_grad(), db_ref = layer.bias_grad();
-    set_num_threads(2);
-    for (int rep = 0; rep < 50; ++rep) {
-      Tensor dx;
-      layer.weight_grad().zero();
-      side_by_side([&] { layer.backward_weights(x, dy); }, [&] { layer.backward_data(dy, dx); });
-      ASSERT_TRUE(all_close(dx, to_double(dx_ref), 1e-5, 1e-5)) << "count " << count << ", repetition " << rep;
-      ASSERT_TRUE(all_close(layer.weight_grad(), to_double(dw_ref), 1e-5, 1e-5)) << "count " << count << ", repetition " << rep;
-      ASSERT_TRUE(all_close(layer.bias_grad(), to_double(db_ref), 1e-5, 1e-5)) << "count " << count << ", repetition " << rep;
+    {
+      ThreadCountScope one(1);
+      layer.forward(x, y, Mode::train);
+      layer.backward_data(dy, dx_ref);
+      layer.backward_weights(x, dy);
     }
+    const Tensor dw_ref = layer.weight_grad(), db_ref = layer.bias_grad();
+    ThreadCountScope two(2);
+    fresh.forward(x, y, Mode::train);
+    for (Linear* l : {&fresh, &layer})
+      for (int rep = 0; rep < 50; ++rep) {
+        Tensor dx;
+        l->weight_grad().zero();
+        side_by_side([&] { l->backward_weights(x, dy); }, [&] { l->backward_data(dy, dx); });
+        ASSERT_TRUE(all_close(dx, to_double(dx_ref), 1e-5, 1e-5)) << "count " << count << ", rep " << rep;
+        ASSERT_TRUE(all_close(l->weight_grad(), to_double(dw_ref), 1e-5, 1e-5)) << "count " << count << ", rep " << rep;
+        ASSERT_TRUE(all_close(l->bias_grad(), to_double(db_ref), 1e-5, 1e-5)) << "count " << count << ", rep " << rep;
+      }
   }
-  set_num_threads(before);
 }
 
 TEST(Linear, GradientsMatchFiniteDifferences) {

@@ -16,13 +16,18 @@ void set_num_threads(int n);
 /// The thread count parallel regions would use now (omp_get_max_threads).
 [[nodiscard]] int num_threads();
 
-/// Runs two independent pieces of work. With two or more threads they run side by side, one thread
-/// each, and the oneDNN primitives and advx loops inside them run on that one thread (no nested
-/// parallelism); with one thread, `first` then `second`. For phases that gain little from a second
-/// thread on their own (small matmuls, the two backward GEMMs of one layer). Both may use one Engine:
-/// oneDNN's CPU stream (OpenMP build) executes synchronously and keeps no state, and its library
-/// scratchpad is per thread. If either throws, the exception reaches the caller after both have ended
-/// (`first`'s if both throw).
+/// Runs two independent pieces of work. With exactly two threads they run side by side, one thread
+/// each (advx's loops inside run on that thread; oneDNN never nests inside a parallel region). For
+/// phases that gain little from a second thread on their own (the heads' small matmuls, the two backward
+/// GEMMs of one layer). Otherwise, and inside a parallel region, `first` then `second`: at more threads,
+/// side by side would take all but one from GEMMs that do use them (not measured: this box has 2 cores).
+/// Both sides may use one Engine: oneDNN's CPU stream (OpenMP build) executes synchronously and keeps
+/// no state, and the matmul primitives advx runs keep their scratchpad in the primitive object, so two
+/// different primitives can run at once on two threads, whichever thread created them. (A primitive
+/// kind that used oneDNN's shared per-thread scratchpad could not move between threads: check before
+/// putting one on a side.) Never put the same primitive on both sides.
+/// Errors: run side by side, both sides finish and then `first`'s exception (else `second`'s) reaches
+/// the caller; run in order, `second` does not start if `first` throws.
 void side_by_side(const std::function<void()>& first, const std::function<void()>& second);
 
 }  // namespace advx::nn
