@@ -88,8 +88,9 @@ ResumeView view_result_file(const PlanArgs& args, const SweepFile& sweep, SweepP
     return v;
   }
   if (!grown.empty())
-    v.note = fmt::format("{}: {}; advx sweep keeps the earlier replicates' trials (same ids and seeds) and runs only the new ones",
-                         args.out, grown);
+    v.note = fmt::format(
+        "{}: {}; advx sweep keeps the earlier replicates' trials (same ids and seeds) and runs only the new ones",
+        args.out, grown);
   plan = std::move(in_file_order);
   const std::string file_shard = store.attribute("shard");
   if (store.rows() > 0 && args.shard.empty()) v.shard = file_shard;

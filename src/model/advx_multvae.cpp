@@ -123,7 +123,8 @@ AdvXMultVAE::Losses AdvXMultVAE::train_step(const nn::SparseRows& input, const n
   losses.kl = nn::gaussian_kl(mu_, logvar_, &dmu_kl_, &dlogvar_kl_);
   losses.vae = losses.nll + config_.beta * losses.kl;
   losses.total = losses.vae;
-  for (std::size_t g = 0; g < groups_.size(); ++g) losses.total += config_.adversaries[g].loss_weight * losses.adversary[g];
+  for (std::size_t g = 0; g < groups_.size(); ++g)
+    losses.total += config_.adversaries[g].loss_weight * losses.adversary[g];
 
   // Decoder backward → dz.
   const nn::Tensor* dy = &dlogits_;

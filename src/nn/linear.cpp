@@ -96,7 +96,8 @@ void Linear::forward(const Tensor& x, Tensor& y, Mode /*mode*/) {
   }
   p.forward.execute(engine_->stream(), {{DNNL_ARG_SRC, p.x}, {DNNL_ARG_WEIGHTS, p.w_t}, {DNNL_ARG_DST, p.y}});
   engine_->stream().wait();
-  for (std::int64_t h = 0; h < count_; ++h) kernels::add_row_to_rows(bias_.row(h).data(), y.row(h * rows).data(), rows, out_);
+  for (std::int64_t h = 0; h < count_; ++h)
+    kernels::add_row_to_rows(bias_.row(h).data(), y.row(h * rows).data(), rows, out_);
 }
 
 void Linear::backward_data(const Tensor& dy, Tensor& dx) {

@@ -13,18 +13,12 @@
 
 #include "advx/nn/sparse_rows.h"
 #include "advx/nn/threads.h"
+#include "../nn/nn_test_util.h"
 
 namespace advx {
 namespace {
 
-/// Sets the thread count for a scope; restores the caller's on exit, also after a failed ASSERT.
-struct ThreadCountScope {
-  explicit ThreadCountScope(int n) : before(nn::num_threads()) { nn::set_num_threads(n); }
-  ThreadCountScope(const ThreadCountScope&) = delete;
-  ThreadCountScope& operator=(const ThreadCountScope&) = delete;
-  ~ThreadCountScope() { nn::set_num_threads(before); }
-  int before;
-};
+using nn::testing::ThreadCountScope;
 
 struct Fixture {
   nn::Engine engine;
