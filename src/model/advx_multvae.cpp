@@ -119,7 +119,7 @@ AdvXMultVAE::Losses AdvXMultVAE::train_step(const nn::SparseRows& input, const n
     }
   };
   nn::side_by_side([&] { decode(z_, logits_, nn::Mode::train); }, adversaries);
-  losses.nll = nn::multinomial_nll(logits_, target, &dlogits_);
+  losses.nll = nn::multinomial_nll(logits_, target, &logits_);  // in place: logits_ now holds dNLL/dlogits
   losses.kl = nn::gaussian_kl(mu_, logvar_, &dmu_kl_, &dlogvar_kl_);
   losses.vae = losses.nll + config_.beta * losses.kl;
   losses.total = losses.vae;
@@ -127,7 +127,7 @@ AdvXMultVAE::Losses AdvXMultVAE::train_step(const nn::SparseRows& input, const n
     losses.total += config_.adversaries[g].loss_weight * losses.adversary[g];
 
   // Decoder backward → dz.
-  const nn::Tensor* dy = &dlogits_;
+  const nn::Tensor* dy = &logits_;
   for (std::size_t l = dec_.size(); l-- > 0;) {
     const nn::Tensor& x = l > 0 ? dec_act_[l - 1] : z_;
     nn::Tensor& dx = (l == 0) ? dz_ : ((dy == &scratch_a_) ? scratch_b_ : scratch_a_);

@@ -13,7 +13,7 @@ ADVX_SIMD_CLONES float max(const float* x, std::int64_t n) {
   return mx;
 }
 
-ADVX_SIMD_CLONES double exp_shifted(const float* __restrict x, float shift, float* __restrict out, std::int64_t n) {
+ADVX_SIMD_CLONES double exp_shifted(const float* x, float shift, float* out, std::int64_t n) {
   // Two loops per block of 256: the exponentials (pure throughput), then their sum into 32 double
   // accumulators — four independent vector chains, where one accumulator would make every add wait for
   // the previous one (a single-chain version ran at a third of this speed). Without `out` the block
@@ -23,7 +23,7 @@ ADVX_SIMD_CLONES double exp_shifted(const float* __restrict x, float shift, floa
   double acc[kLanes] = {};
   for (std::int64_t b0 = 0; b0 < n; b0 += kBlock) {
     const std::int64_t len = n - b0 < kBlock ? n - b0 : kBlock;
-    float* __restrict e = out != nullptr ? out + b0 : buffer;
+    float* e = out != nullptr ? out + b0 : buffer;
 #pragma omp simd
     for (std::int64_t i = 0; i < len; ++i) e[i] = simd::exp(x[b0 + i] - shift);
     std::int64_t i = 0;

@@ -9,7 +9,7 @@ namespace advx::nn::kernels {
 /// max_i x[i] (n ≥ 1).
 float max(const float* x, std::int64_t n);
 
-/// out[i] = e^(x[i] − shift) (out may be null: sum only; else it must not overlap x); returns
+/// out[i] = e^(x[i] − shift) (out may be null: sum only; it may be x itself, but not overlap it otherwise); returns
 /// Σ_i e^(x[i] − shift), summed in double. For max-shifted softmax inputs (x − shift ≤ 0): simd::exp's
 /// caps do not arise there.
 double exp_shifted(const float* x, float shift, float* out, std::int64_t n);

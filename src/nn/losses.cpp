@@ -41,9 +41,7 @@ double multinomial_nll(const Tensor& logits, const SparseRows& targets, Tensor* 
     const float mx = kernels::max(lr.data(), cols);
     // exp in float (the hot loop: batch × items per step), sums in double. With a gradient requested
     // the shifted exponentials are stored in it and rescaled into the softmax afterwards, so each
-    // element costs one exp.
-    const double exp_sum = kernels::exp_shifted(lr.data(), mx, dlogits != nullptr ? dlogits->row(r).data() : nullptr, cols);
-    const double lse = static_cast<double>(mx) + std::log(exp_sum);
+    // element costs one exp. Σ y·logit is read first: dlogits may be the logits themselves.
     const auto begin = targets.row_ptr[static_cast<std::size_t>(r)];
     const auto end = targets.row_ptr[static_cast<std::size_t>(r + 1)];
     double y_sum = 0.0;
@@ -53,6 +51,8 @@ double multinomial_nll(const Tensor& logits, const SparseRows& targets, Tensor* 
       y_sum += y;
       y_dot_logit += y * lr[static_cast<std::size_t>(targets.col_idx[static_cast<std::size_t>(k)])];
     }
+    const double exp_sum = kernels::exp_shifted(lr.data(), mx, dlogits != nullptr ? dlogits->row(r).data() : nullptr, cols);
+    const double lse = static_cast<double>(mx) + std::log(exp_sum);
     // −Σ_i y_i (l_i − lse) = lse·Σy − Σ y_i l_i
     row_loss[static_cast<std::size_t>(r)] = lse * y_sum - y_dot_logit;
     if (dlogits != nullptr) {

@@ -79,6 +79,9 @@ TEST(Kernels, MaxAndShiftedExpSumMatchScalarLoops) {
     }
     EXPECT_NEAR(sum, want_sum, 1e-6 * want_sum) << n;
     EXPECT_EQ(kernels::exp_shifted(x.data(), want_max, nullptr, static_cast<std::int64_t>(n)), sum) << n;
+    auto in_place = x;
+    EXPECT_EQ(kernels::exp_shifted(in_place.data(), want_max, in_place.data(), static_cast<std::int64_t>(n)), sum);
+    EXPECT_EQ(in_place, e) << n;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -72,6 +73,9 @@ TEST_P(NllShapes, ValueAndGradientMatchDenseReference) {
     const double ref = ref_nll(ld, dense_y, s.rows, s.cols);
     EXPECT_NEAR(loss, ref, 1e-6 * (1.0 + std::abs(ref)));
     EXPECT_EQ(multinomial_nll(logits, y, nullptr), loss);
+    Tensor in_place = logits;  // the gradient overwrites the logits: the same loss and bits
+    EXPECT_EQ(multinomial_nll(in_place, y, &in_place), loss);
+    EXPECT_TRUE(std::equal(in_place.values().begin(), in_place.values().end(), grad.values().begin()));
     if (s.rows * s.cols <= 400) {
       EXPECT_TRUE(gradient_matches(
           grad.values(), [&](const std::vector<double>& v) { return ref_nll(v, dense_y, s.rows, s.cols); }, ld));

@@ -74,7 +74,7 @@ class AdvXMultVAE {
   std::vector<nn::Tensor> dec_pre_, dec_act_;
   nn::Tensor mu_, logvar_, z_, eps_, logits_;
   std::vector<nn::Tensor> dz_groups_;  // per group: its d(−λ·w·L)/dz (or /dμ) of the last step
-  nn::Tensor dlogits_, dz_, dmu_adv_, dmu_, dlogvar_, dmu_kl_, dlogvar_kl_, dh_, scratch_a_, scratch_b_;
+  nn::Tensor dz_, dmu_adv_, dmu_, dlogvar_, dmu_kl_, dlogvar_kl_, dh_, scratch_a_, scratch_b_;
 };
 
 }  // namespace advx

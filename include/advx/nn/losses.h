@@ -18,7 +18,8 @@ namespace advx::nn {
 /// Multinomial negative log-likelihood: −(1/B) Σ_u Σ_i y_ui · log_softmax(logits_u)_i with the targets
 /// y given sparsely (values are the y_ui, 1 for binary rows); y is never densified. log-sum-exp is
 /// max-shifted and accumulated in double. Gradient: (softmax_u · Σ_i y_ui − y_u) / B.
-/// targets must have logits' shape (else std::invalid_argument).
+/// targets must have logits' shape (else std::invalid_argument). dlogits may be &logits: the gradient
+/// then overwrites the logits (training needs only the gradient; one batch × items buffer fewer to stream).
 double multinomial_nll(const Tensor& logits, const SparseRows& targets, Tensor* dlogits);
 
 /// KL(N(μ, σ²) ‖ N(0, 1)) as the reference computes it: 0.5·(1/B) Σ_u Σ_d (−logvar + exp(logvar) + μ² − 1).
