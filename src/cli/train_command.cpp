@@ -1,5 +1,6 @@
 // `advx train SWEEP.yaml [--set key=value ...] [--json]`: one trial from a sweep file's base settings.
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <iostream>
@@ -51,11 +52,14 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
     j[cp.name + ".epoch"] = cp.epoch;
     for (const auto& [k, v] : cp.metrics) j[cp.name + "." + k] = number(v);
   }
-  // A trial that diverged has no last checkpoint: its keys are there, null (the result file's NaN and −1),
-  // so a script reading last.* gets a missing value rather than a KeyError.
-  if (r.checkpoints.size() == 1 && r.checkpoints.front().name == "best") {
-    j["last.epoch"] = -1;
-    for (const auto& [k, v] : r.checkpoints.front().metrics) j["last." + k] = nullptr;
+  // A trial that diverged has no last checkpoint, and none at all in its first epoch: their keys are
+  // there, null (the result file's NaN and −1), so a script reading last.* or best.* gets a missing value
+  // rather than a KeyError.
+  for (const char* name : {"best", "last"}) {
+    const std::string cp = name;
+    if (std::any_of(r.checkpoints.begin(), r.checkpoints.end(), [&](const auto& c) { return c.name == cp; })) continue;
+    j[cp + ".epoch"] = -1;
+    for (const auto& k : checkpoint_metric_names(config)) j[cp + "." + k] = nullptr;
   }
   nlohmann::ordered_json curves;
   auto column = [&](const char* key, auto get) {

@@ -1,6 +1,7 @@
 #include "advx/train/trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -510,6 +511,27 @@ TrialResult run_trial(const TrialConfig& config, const Dataset& data, const Epoc
   auto result = trainer.finish();
   result.seconds_total = seconds_since(t0);
   return result;
+}
+
+std::vector<std::string> checkpoint_metric_names(const TrialConfig& config) {
+  // The keys Impl::evaluate_checkpoint and run_attackers (attacker.cpp) write; a trainer test checks
+  // that a finished trial's checkpoints have exactly these.
+  std::vector<std::string> names;
+  for (const int k : config.train.ks)
+    for (const char* metric : {"ndcg", "recall", "recall_min", "coverage"}) names.push_back(fmt::format("test.{}@{}", metric, k));
+  names.emplace_back("test.loss");
+  names.push_back("val." + config.train.select);
+  for (const auto& a : config.attributes) {
+    static constexpr std::array<const char*, 3> kCategorical{"bacc", "bacc_batch", "chance"};
+    static constexpr std::array<const char*, 2> kContinuous{"mae", "mae_constant"};
+    if (a.categorical)
+      for (const char* metric : kCategorical) names.push_back(fmt::format("attack.{}.{}", a.name, metric));
+    else
+      for (const char* metric : kContinuous) names.push_back(fmt::format("attack.{}.{}", a.name, metric));
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
 }
 
 }  // namespace advx

@@ -220,6 +220,21 @@ assert sys.argv[2] == "1" and j["status"] == "diverged", (sys.argv[2], j["status
 assert j["best.epoch"] >= 0 and j["last.epoch"] == -1 and j["last.test.ndcg@10"] is None, j
 assert "epoch %d of 3" % (j["diverged_epoch"] + 1) in j["message"], j["message"]
 PY
+# Diverged in its first epoch (an absurd learning rate): no checkpoint at all, yet every best.* and
+# last.* key is there, null, as for the last checkpoint above.
+"$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set train.epochs=2 --set train.lr=1e30 \
+  --set attackers.epochs=1 --json >"$tmp/div1.json" 2>/dev/null
+rc=$?
+checks=$((checks + 1))
+/usr/bin/python3 - "$tmp/div1.json" "$rc" "$tmp/t1.json" <<'PY' || { echo "FAIL: advx train --json of a trial diverged in epoch 1"; cat "$tmp/div1.json"; failures=$((failures + 1)); }
+import json, sys
+j, ok = json.load(open(sys.argv[1])), json.load(open(sys.argv[3]))
+assert sys.argv[2] == "1" and j["status"] == "diverged" and j["diverged_epoch"] == 0, (sys.argv[2], j)
+assert j["best.epoch"] == -1 and j["last.epoch"] == -1, j
+checkpoint_keys = lambda d: sorted(k for k in d if k.startswith(("best.", "last.")))
+assert checkpoint_keys(j) == checkpoint_keys(ok), set(checkpoint_keys(j)) ^ set(checkpoint_keys(ok))
+assert all(j[k] is None for k in checkpoint_keys(j) if not k.endswith(".epoch")), j
+PY
 # A setting the data contradicts names the sweep file, the key and what the data has.
 expect 2 "advx: error: .*demo.yaml: attributes.gender.class_weights.F: the data has no such label \\(labels: f, m\\)" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \

@@ -70,6 +70,9 @@ TEST_F(TrainerTest, RunsAndReportsBothCheckpoints) {
       ASSERT_TRUE(cp.metrics.count(key)) << cp.name << " lacks " << key;
       EXPECT_TRUE(std::isfinite(cp.metrics.at(key))) << key;
     }
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : cp.metrics) keys.push_back(k);
+    EXPECT_EQ(keys, checkpoint_metric_names(config())) << cp.name;  // what reports of unreached checkpoints list
     EXPECT_GT(cp.metrics.at("test.ndcg@10"), 0.05);
     EXPECT_GE(cp.metrics.at("attack.gender.bacc"), 0.0);
     EXPECT_LE(cp.metrics.at("attack.gender.bacc"), 1.0);

@@ -68,4 +68,10 @@ using EpochCallback = std::function<void(const EpochRecord&)>;
 /// CLI's progress lines); it must not throw.
 [[nodiscard]] TrialResult run_trial(const TrialConfig& config, const Dataset& data, const EpochCallback& on_epoch = {});
 
+/// The metric keys each kept checkpoint of a trial with these settings reports (test.* for every k,
+/// test.loss, val.<select>, attack.* for every declared attribute), sorted as CheckpointResult::metrics
+/// is. For reports that show a checkpoint the trial never reached (diverged in its first epoch) as
+/// missing values rather than leave its keys out.
+[[nodiscard]] std::vector<std::string> checkpoint_metric_names(const TrialConfig& config);
+
 }  // namespace advx
