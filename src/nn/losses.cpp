@@ -51,7 +51,8 @@ double multinomial_nll(const Tensor& logits, const SparseRows& targets, Tensor* 
       y_sum += y;
       y_dot_logit += y * lr[static_cast<std::size_t>(targets.col_idx[static_cast<std::size_t>(k)])];
     }
-    const double exp_sum = kernels::exp_shifted(lr.data(), mx, dlogits != nullptr ? dlogits->row(r).data() : nullptr, cols);
+    float* const exps = dlogits != nullptr ? dlogits->row(r).data() : nullptr;
+    const double exp_sum = kernels::exp_shifted(lr.data(), mx, exps, cols);
     const double lse = static_cast<double>(mx) + std::log(exp_sum);
     // −Σ_i y_i (l_i − lse) = lse·Σy − Σ y_i l_i
     row_loss[static_cast<std::size_t>(r)] = lse * y_sum - y_dot_logit;

@@ -29,6 +29,9 @@ namespace advx {
 
 namespace {
 
+/// "NaN", "+inf" or "-inf" for the divergence messages (fmt would print a NaN's sign bit: "-nan").
+std::string non_finite(double v) { return std::isnan(v) ? "NaN" : (v > 0 ? "+inf" : "-inf"); }
+
 // Independent random streams of a trial, all derived from its seed (never from the rank).
 enum Stream : std::uint64_t { kInit = 1, kNoise = 2, kShuffle = 3, kAttack = 4 };
 
@@ -295,7 +298,7 @@ struct Trainer::Impl {
         result.status = "diverged";
         result.diverged_epoch = epoch;
         // Epoch and batch counted from 1 in this text, as the CLI's summaries count; diverged_epoch from 0.
-        result.message = fmt::format("loss became {} in epoch {} of {}, batch {}", losses.total, epoch + 1,
+        result.message = fmt::format("loss became {} in epoch {} of {}, batch {}", non_finite(losses.total), epoch + 1,
                                      config.train.epochs, batches + 1);
         return false;
       }
@@ -320,8 +323,8 @@ struct Trainer::Impl {
     if (!std::isfinite(rec.val_loss)) {
       result.status = "diverged";
       result.diverged_epoch = epoch;
-      result.message = fmt::format("validation loss became {} after epoch {} of {}", rec.val_loss, epoch + 1,
-                                   config.train.epochs);
+      result.message = fmt::format("validation loss became {} after epoch {} of {}", non_finite(rec.val_loss),
+                                   epoch + 1, config.train.epochs);
       return false;
     }
     rec_opt->set_lr(plateau.step(rec.val_loss, rec_opt->lr()));
@@ -518,7 +521,8 @@ std::vector<std::string> checkpoint_metric_names(const TrialConfig& config) {
   // that a finished trial's checkpoints have exactly these.
   std::vector<std::string> names;
   for (const int k : config.train.ks)
-    for (const char* metric : {"ndcg", "recall", "recall_min", "coverage"}) names.push_back(fmt::format("test.{}@{}", metric, k));
+    for (const char* metric : {"ndcg", "recall", "recall_min", "coverage"})
+      names.push_back(fmt::format("test.{}@{}", metric, k));
   names.emplace_back("test.loss");
   names.push_back("val." + config.train.select);
   for (const auto& a : config.attributes) {
