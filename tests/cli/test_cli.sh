@@ -283,6 +283,21 @@ for write in "" --write; do
   one_line_error
 done
 
+# A sweep file as --out (its own, or another YAML) is refused even with --new, which would move it
+# aside under a .h5 name; both files stay as they were.
+cp "$sweeps/demo.yaml" "$tmp/self.yaml" && cp "$sweeps/demo.yaml" "$tmp/other.yaml"
+for new in "" --new; do
+  expect 2 "advx: error: --out $tmp/self.yaml: is the sweep file itself; the results need a file of their own, e.g. $tmp/self.h5\$" -- \
+    "$advx" sweep "$tmp/self.yaml" --out "$tmp/self.yaml" $new --set data.path="$tmp/gdata" --set data.users=100 --set data.items=60
+  one_line_error
+  expect 2 "advx: error: --out $tmp/other.yaml: holds a sweep file, not results \(--new would move it aside\); give the result file its own name, e.g. $tmp/other.h5\$" -- \
+    "$advx" sweep "$tmp/self.yaml" --out "$tmp/other.yaml" $new --set data.path="$tmp/gdata" --set data.users=100 --set data.items=60
+  one_line_error
+done
+checks=$((checks + 1))
+cmp -s "$sweeps/demo.yaml" "$tmp/self.yaml" && cmp -s "$sweeps/demo.yaml" "$tmp/other.yaml" && ! ls "$tmp"/self.*.h5 "$tmp"/other.*.h5 >/dev/null 2>&1 ||
+  { echo "FAIL: a sweep file given as --out was changed or moved"; ls "$tmp"; failures=$((failures + 1)); }
+
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
 expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
