@@ -48,7 +48,9 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
       ->required()
       ->check(CLI::IsMember({"movielens-1m", "movielens-100k", "csv"}));
   cmd->add_option("--path", a.path, "Directory holding the data files")->required();
-  cmd->add_option("--min-rating", a.preprocess.min_rating, "Keep ratings/weights ≥ this")->capture_default_str();
+  cmd->add_option("--min-rating", a.preprocess.min_rating, "Keep ratings/weights ≥ this")
+      ->check(finite_number())
+      ->capture_default_str();
   cmd->add_option("--min-user", a.preprocess.min_user, "k-core: minimum interactions per user")
       ->check(in_range(1, 1 << 30))
       ->capture_default_str();

@@ -2,6 +2,7 @@
 // Option validators whose messages say what was expected. CLI11's CLI::Range reports a non-number as
 // "Value abc not in range 1 to 1024"; these say "expected an integer in 1..1024, got 'abc'".
 
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -28,6 +29,19 @@ CLI::Validator in_range(T lo, T hi, bool open = false) {
         return "";
       },
       open ? fmt::format("({}, {})", lo, hi) : fmt::format("[{}, {}]", lo, hi));
+}
+
+/// Accepts a finite number: a threshold of nan compares false with everything (and inf keeps nothing),
+/// and neither can be written to JSON metadata.
+inline CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v) || !std::isfinite(v))
+          return fmt::format("expected a finite number, got '{}'", text);
+        return "";
+      },
+      "NUMBER");
 }
 
 /// Refuses an empty (or blank) value: for options whose absence means "the default", `--objectives ''`

@@ -48,6 +48,10 @@ expect 2 'advx: error: --fold: expected 0\.\.4 for --folds 5, got 5' -- \
 expect 2 'advx: error: --foldin: expected a number strictly between 0 and 1, got 0' -- \
   "$advx" data inspect --format csv --path "$tmp" --foldin 0
 expect 2 'advx: error: .*--bogus' -- "$advx" data inspect --format csv --path "$tmp" --bogus
+for bad in nan inf -inf; do
+  expect 2 "advx: error: --min-rating: expected a finite number, got '$bad'" -- \
+    "$advx" data inspect --format csv --path "$tmp" --min-rating=$bad
+done
 # A misspelled option is the error named, with the nearest option, even when a required one is missing too.
 expect 2 "advx: error: data: synth: unknown option '--user' \\(did you mean '--users'\\?\\)" -- "$advx" data synth --out "$tmp/s" --user 5
 one_line_error
