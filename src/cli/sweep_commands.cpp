@@ -55,6 +55,9 @@ int run_sweep_command(const SweepArgs& a) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGUSR1, on_stop_signal);
+  // SIGPIPE: the reader of stdout went away (`advx sweep … | head`). Dying there left the lock behind
+  // and the trials in flight lost; it stops the run as the signals above do, and says so on stderr.
+  std::signal(SIGPIPE, on_stop_signal);
   // Serialized: on rank 0 the coordinator thread makes MPI calls while the main thread trains (and
   // never calls MPI).
   mpi::environment env(mpi::threading::serialized, true);
@@ -100,6 +103,9 @@ int run_sweep_command(const SweepArgs& a) {
       else if (s.stopped)
         std::cout << "rerun the same command to resume\n";
       std::cout.flush();
+      if (s.stopped && g_stop_signal.load() == SIGPIPE)
+        std::cerr << fmt::format("advx: the output pipe closed: the sweep stopped as on Ctrl-C, and {} holds every "
+                                 "finished trial; rerun the same command to resume\n", a.out);
     }
     // No rank exits before rank 0 has printed its summary, and only rank 0 exits non-zero: mpirun tears
     // the whole job down as soon as one rank exits non-zero (128 + signal after a stop, 1 after failed

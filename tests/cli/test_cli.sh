@@ -302,6 +302,17 @@ checks=$((checks + 1))
 cmp -s "$sweeps/demo.yaml" "$tmp/self.yaml" && cmp -s "$sweeps/demo.yaml" "$tmp/other.yaml" && ! ls "$tmp"/self.*.h5 "$tmp"/other.*.h5 >/dev/null 2>&1 ||
   { echo "FAIL: a sweep file given as --out was changed or moved"; ls "$tmp"; failures=$((failures + 1)); }
 
+# A closed output pipe (advx sweep … | head) stops the run as Ctrl-C does: exit 128 + SIGPIPE, a note on
+# stderr, no lock left behind; the same command then resumes with the trials already in the file.
+"$advx" sweep "$sweeps/demo.yaml" --out "$tmp/pipe.h5" --set data.path="$tmp/gdata" --set data.users=100 \
+  --set data.items=60 2>"$tmp/pipe.err" | head -1 >/dev/null
+rc=${PIPESTATUS[0]}
+checks=$((checks + 1))
+[[ $rc -eq 141 && ! -e $tmp/pipe.h5.lock ]] && grep -q "advx: the output pipe closed: the sweep stopped" "$tmp/pipe.err" ||
+  { echo "FAIL: advx sweep | head: exit $rc, lock $(ls "$tmp"/pipe.h5.lock 2>&1)"; cat "$tmp/pipe.err"; failures=$((failures + 1)); }
+expect 0 "finished $tmp/pipe.h5: 16 trials planned, [1-9][0-9]* already done" -- \
+  "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/pipe.h5" --set data.path="$tmp/gdata" --set data.users=100 --set data.items=60
+
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
 expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
