@@ -198,7 +198,11 @@ int run_plan_command(const PlanArgs& args) {
     nlohmann::ordered_json sets = nlohmann::ordered_json::array();
     for (const auto& key : shape_order) {
       const Shape& sh = shapes.at(key);
-      sets.push_back({{"settings", key}, {"source", sh.note}, {"users", sh.users}, {"items", sh.items}});
+      // Counts as integers; null where the size is not known without loading the data (users 0).
+      const auto count = [&](double v) {
+        return sh.users > 0 ? nlohmann::ordered_json(static_cast<std::int64_t>(v)) : nlohmann::ordered_json();
+      };
+      sets.push_back({{"settings", key}, {"source", sh.note}, {"users", count(sh.users)}, {"items", count(sh.items)}});
     }
     j["data_sets"] = sets;  // every data set the trials read (data.* on the grid: several)
     nlohmann::ordered_json trials = nlohmann::ordered_json::array();

@@ -48,6 +48,7 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
   j["seconds_total"] = r.seconds_total;
   j["threads"] = config.threads;
   j["seed"] = config.seed;
+  j["seed_text"] = std::to_string(config.seed);  // as plan --json: tools that read numbers as doubles (jq) round 64-bit seeds
   for (const auto& cp : r.checkpoints) {
     j[cp.name + ".epoch"] = cp.epoch;
     for (const auto& [k, v] : cp.metrics) j[cp.name + "." + k] = number(v);

@@ -156,10 +156,18 @@ if [[ $status -ne 0 ]] || ! grep -q '"last.test.ndcg@10"' "$tmp/t1.json"; then e
 train >"$tmp/t2.json" 2>/dev/null
 checks=$((checks + 1))
 if ! cmp -s <(metrics "$tmp/t1.json") <(metrics "$tmp/t2.json"); then echo "FAIL: advx train is not deterministic"; failures=$((failures + 1)); fi
-for key in status message diverged_epoch epochs_run seconds_per_epoch best.attack.gender.bacc last.attack.age.mae last.test.recall@10; do
+for key in status message diverged_epoch epochs_run seconds_per_epoch seed_text best.attack.gender.bacc last.attack.age.mae last.test.recall@10; do
   checks=$((checks + 1))
   grep -q "\"$key\"" "$tmp/t1.json" || { echo "FAIL: advx train --json lacks $key"; failures=$((failures + 1)); }
 done
+checks=$((checks + 1))
+/usr/bin/python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["seed_text"] == str(j["seed"]), j["seed_text"]' \
+  "$tmp/t1.json" || { echo "FAIL: advx train --json: seed_text is not the seed"; failures=$((failures + 1)); }
+# plan --json counts users and items as integers.
+checks=$((checks + 1))
+"$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 --json |
+  /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin)["data_sets"][0]; assert type(d["users"]) is int and type(d["items"]) is int and d["users"] > 0, d' ||
+  { echo "FAIL: advx plan --json data_sets counts"; failures=$((failures + 1)); }
 # Synthetic data sets live in subdirectories of data.path named by their options: other data.users or
 # data.seed (a grid over them) get their own data set instead of the first one's.
 for seed in 1 2; do
