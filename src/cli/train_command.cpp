@@ -145,12 +145,18 @@ void add_train_command(CLI::App& app, Command& selected) {
       const auto sweep = SweepFile::load(args->sweep, args->sets);
       TrialConfig config = sweep.base();
       if (args->threads > 0) config.threads = args->threads;
+      bool seed_set = false;
       for (const auto& set : args->sets) {
         const auto key = override_key(set);
+        seed_set = seed_set || key == "seed";
         if (key.rfind("grid.", 0) == 0)
           std::cerr << fmt::format("note: advx train runs the base settings and ignores --set {}=… (a single value: "
                                    "--set {}=VALUE)\n", key, key.substr(5));
       }
+      // The seeds: list is the sweep's replicate axis, as the grid is its other axes: one trial runs here.
+      if (!sweep.seeds().empty() && !seed_set)
+        std::cerr << fmt::format("note: advx train runs one trial, with the sweep's seed {}; the seeds: list is for "
+                                 "advx sweep (to run one of them: --set seed=VALUE)\n", config.seed);
       const Dataset data = [&] {
         try {
           return load_trial_data(config.data);

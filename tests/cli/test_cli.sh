@@ -163,6 +163,10 @@ done
 checks=$((checks + 1))
 /usr/bin/python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["seed_text"] == str(j["seed"]), j["seed_text"]' \
   "$tmp/t1.json" || { echo "FAIL: advx train --json: seed_text is not the seed"; failures=$((failures + 1)); }
+# A seeds: list is the sweep's replicate axis: advx train says it runs the sweep's seed instead.
+expect 0 "^note: advx train runs one trial, with the sweep's seed 42; the seeds: list is for advx sweep" -- \
+  "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
+  --set 'seeds=[7, 8]' --set train.epochs=1 --set attackers.epochs=1
 # plan --json counts users and items as integers.
 checks=$((checks + 1))
 "$advx" plan "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 --json |
