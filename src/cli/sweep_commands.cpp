@@ -1,5 +1,6 @@
 // `advx sweep`, `advx merge` and `advx results`.
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/mpi/collectives/all_reduce.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <fmt/format.h>
@@ -47,6 +49,19 @@ struct SweepArgs {
   int checkpoint_every = 0;
 };
 
+/// mpirun binds each rank to one core unless told otherwise, and T threads bound to fewer than T CPUs
+/// take turns and run slower than one (README): said once, by rank 0, for the most tightly bound rank.
+void warn_if_threads_share_cpus(const boost::mpi::communicator& world, int threads) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : threads;
+  const int fewest = boost::mpi::all_reduce(world, cpus, boost::mpi::minimum<int>());
+  if (world.rank() == 0 && threads > fewest)
+    std::cerr << fmt::format("warning: {} threads per rank, but {} may run on only {}: the threads take turns "
+                             "and run slower than one (under mpirun add --bind-to none, or --map-by slot:PE={})\n",
+                             threads, world.size() > 1 ? "a rank" : "this process", counted(fewest, "CPU"), threads);
+}
+
 int run_sweep_command(const SweepArgs& a) {
   namespace mpi = boost::mpi;
   // SIGUSR1 is SLURM's warning before a time limit or preemption (--signal=B:USR1@…): like SIGTERM
@@ -68,6 +83,7 @@ int run_sweep_command(const SweepArgs& a) {
   }
   try {
     const auto sweep = SweepFile::load(a.sweep, a.sets);
+    warn_if_threads_share_cpus(world, a.threads > 0 ? a.threads : sweep.base().threads);
     SweepOptions options;
     options.out = a.out;
     options.start_new = a.start_new;

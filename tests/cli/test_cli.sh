@@ -325,6 +325,15 @@ checks=$((checks + 1))
 expect 0 "finished $tmp/pipe.h5: 16 trials planned, [1-9][0-9]* already done" -- \
   "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/pipe.h5" --set data.path="$tmp/gdata" --set data.users=100 --set data.items=60
 
+# More threads than the CPUs the process may run on (mpirun's default binding, here taskset): a warning.
+expect 0 "^warning: 2 threads per rank, but this process may run on only 1 CPU: the threads take turns" -- \
+  taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound.h5" --threads 2 --set data.path="$tmp/gdata" \
+  --set data.users=100 --set data.items=60 --set train.epochs=1
+checks=$((checks + 1))
+taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound1.h5" --threads 1 --set data.path="$tmp/gdata" \
+  --set data.users=100 --set data.items=60 --set train.epochs=1 2>&1 | grep -q '^warning: ' &&
+  { echo "FAIL: a warning about threads at --threads 1"; failures=$((failures + 1)); }
+
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
 expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
