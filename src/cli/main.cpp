@@ -73,7 +73,23 @@ std::string parse_error_message(CLI::App& app, int argc, char** argv, const CLI:
   return e.what();
 }
 
+/// The command the arguments selected ("advx data synth"), as far as they were parsed: whose --help to read.
+std::string command_path(const CLI::App& app) {
+  std::string command = "advx";
+  for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+    at = at->get_subcommands().front();
+    command += " " + at->get_name();
+  }
+  return command;
+}
+
 }  // namespace
+
+std::string advx::cli::input_error_text(std::string_view what, std::string_view command) {
+  std::string text = fmt::format("advx: error: {}\n", what);
+  if (what.starts_with("--")) text += fmt::format("Run '{} --help' for usage.\n", command);
+  return text;
+}
 
 int main(int argc, char** argv) {
   CLI::App app{"advx " ADVX_VERSION " — fairness sweeps for MultVAE recommenders with adversarial "
@@ -99,21 +115,15 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, then where to look; never the whole help text.
-    // The help of the command the mistake is in ("advx data synth --help"), as far as it was parsed.
-    std::string command = "advx";
-    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
-      at = at->get_subcommands().front();
-      command += " " + at->get_name();
-    }
     std::cerr << fmt::format("advx: error: {}\nRun '{} --help' for usage.\n", parse_error_message(app, argc, argv, e),
-                             command);
+                             command_path(app));
     return kExitBadInput;
   }
 
   try {
     return selected ? selected() : kExitBadInput;
   } catch (const advx::InputError& e) {
-    std::cerr << "advx: error: " << e.what() << '\n';
+    std::cerr << advx::cli::input_error_text(e.what(), command_path(app));
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "advx: failed: " << e.what() << '\n';

@@ -131,7 +131,7 @@ int run_sweep_command(const SweepArgs& a) {
     return s.stopped ? 128 + g_stop_signal.load() : (s.failed > 0 ? 1 : 0);
   } catch (const InputError& e) {
     // Every rank raises the same input error (same file, same plan): report it once, exit 2 everywhere.
-    if (world.rank() == 0) std::cerr << "advx: error: " << e.what() << '\n';
+    if (world.rank() == 0) std::cerr << input_error_text(e.what(), "advx sweep");
     return 2;
   } catch (const std::exception& e) {
     // Anything else may be one rank's problem: abort the whole job rather than let the others hang.

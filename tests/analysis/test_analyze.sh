@@ -4,7 +4,7 @@
 #   2. --write stores /analysis and leaves /trials, /curves and the root attributes byte-identical;
 #   3. --plot writes non-empty PNG and SVG files whose plotted points equal the JSON's numbers, and the
 #      script alone (reading /analysis) highlights the same front;
-#   4. bad inputs (not HDF5, not an advx file, truncated, zero trials, missing metric) exit 2 with one line;
+#   4. bad inputs (not HDF5, not an advx file, truncated, zero trials, missing metric) exit 2 with one error line;
 #   5. h5py lists the columns and attributes in the order advx writes them;
 #   6. the notes on rows the last run did not plan, and planned trials without a row, compare trial ids
 #      (and so does advx results).
@@ -187,7 +187,8 @@ bad() {  # bad "what" "expected text" advx-args...
   "$advx" "$@" >out.txt 2>err.txt
   local rc=$?
   check "$what: exit 2 (got $rc)" test $rc -eq 2
-  check "$what: one line" test "$(wc -l <err.txt)" -eq 1
+  # One error line; one naming an option is followed by the pointer to the command's help.
+  check "$what: one line" test "$(grep -c '^advx: error: ' err.txt)" -eq 1 -a "$(grep -vc "^advx: error: \|^Run 'advx analyze --help' for usage\.$" err.txt)" -eq 0
   check "$what: message names '$expected' ($(cat err.txt))" grep -qF -- "$expected" err.txt
 }
 # An attacker that learned nothing on MultVAE (all λ = 0) makes removal unreadable: analyze warns. Copies of
