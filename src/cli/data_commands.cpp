@@ -68,7 +68,7 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
 InputError in_option_terms(const InputError& e) {
   std::string text = e.what();
   for (const auto& [key, option] : {std::pair{"data.min_rating", "--min-rating"}, std::pair{"data.min_user", "--min-user"},
-                                    std::pair{"data.min_item", "--min-item"}})
+                                    std::pair{"data.min_item", "--min-item"}, std::pair{"split.folds", "--folds"}})
     for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at))
       text.replace(at, std::string_view(key).size(), option);
   return InputError(text);
@@ -77,6 +77,15 @@ InputError in_option_terms(const InputError& e) {
 Dataset load(const SourceArgs& a) {
   try {
     return preprocess(read_raw_dataset(parse_data_format(a.format), a.path), a.preprocess);
+  } catch (const InputError& e) {
+    throw in_option_terms(e);
+  }
+}
+
+/// make_fold_split, its errors in these options' terms (split.folds → --folds).
+FoldSplit split_of(const Dataset& data, const SplitOptions& options) {
+  try {
+    return make_fold_split(data, options);
   } catch (const InputError& e) {
     throw in_option_terms(e);
   }
@@ -151,7 +160,7 @@ nlohmann::ordered_json inspect(const InspectArgs& a) {
   for (std::int32_t f = 0; f < a.split.folds; ++f) {
     SplitOptions o = a.split;
     o.fold = f;
-    const FoldSplit s = make_fold_split(data, o);
+    const FoldSplit s = split_of(data, o);
     folds.push_back({{"fold", f},
                      {"items", s.items.size()},
                      {"dropped_items", s.dropped_items},
@@ -245,7 +254,7 @@ void add_data_commands(CLI::App& app, Command& selected) {
                                        "--force to replace it",
                                        exp->out, name));
       const Dataset data = load(*exp);
-      const FoldSplit split = make_fold_split(data, exp->split);
+      const FoldSplit split = split_of(data, exp->split);
       export_split(data, split, exp->split, exp->out);
       fmt::print("wrote fold {} of {} to {}: {} items, {} train / {} val / {} test users\n", split.fold, data.source,
                  exp->out, split.items.size(), split.train_users.size(), split.val.users.size(), split.test.users.size());

@@ -178,8 +178,9 @@ class Reader {
         throw layer_.error({entry_line, ""}, fmt::format("{}: '{}' is not a valid name (letters, digits, '_', '-')",
                                                          section, name));
       }
-      if (!declared.emplace(name, cd::Origin{entry_line, ""}).second) {
-        throw layer_.error({entry_line, ""}, fmt::format("{}.{}: duplicate key", section, name));
+      if (const auto [at, added] = declared.emplace(name, cd::Origin{entry_line, ""}); !added) {
+        const auto first = at->second.line > 0 ? fmt::format(" (first set on line {})", at->second.line) : std::string();
+        throw layer_.error({entry_line, ""}, fmt::format("{}.{}: duplicate key{}", section, name, first));
       }
       const std::string prefix = section + "." + name;
       for (const auto& field : section_map(entry.second, prefix, entry_line, "settings")) {
@@ -346,7 +347,17 @@ SweepFile SweepFile::from_text(std::string text, const std::filesystem::path& pa
                                          map_open ? '}' : ']'));
       }
     }
-    throw input_error_at(sweep.path_, where, "invalid YAML: " + e.msg);
+    // A tab in a line's indentation is the usual cause of yaml-cpp's terse messages there.
+    std::string hint;
+    if (where > 0) {
+      std::istringstream lines(sweep.text_);
+      std::string line;
+      for (long n = 0; n < where && std::getline(lines, line); ++n) {
+      }
+      const auto indent = line.find_first_not_of(" \t");
+      if (line.substr(0, indent).find('\t') != std::string::npos) hint = " (this line is indented with a tab; YAML takes spaces only)";
+    }
+    throw input_error_at(sweep.path_, where, "invalid YAML: " + e.msg + hint);
   } catch (const YAML::Exception& e) {
     throw input_error_at(sweep.path_, 0, "invalid YAML: " + e.msg);
   }

@@ -68,7 +68,7 @@ HeldOutSplit split_block(const Dataset& data, const std::vector<std::int32_t>& b
 std::vector<std::vector<std::int32_t>> user_blocks(std::int32_t n_users, const SplitOptions& options) {
   check_options(options);
   if (n_users < options.folds)
-    throw InputError(fmt::format("cannot split {} users into {} folds", n_users, options.folds));
+    throw InputError(fmt::format("split.folds: cannot split {} users into {} folds", n_users, options.folds));
   std::vector<std::int32_t> perm(static_cast<std::size_t>(n_users));
   std::iota(perm.begin(), perm.end(), 0);
   Rng rng(mix_seed(options.seed, kBlockStream));

@@ -334,6 +334,13 @@ taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound1.h5" --threads 
   --set data.users=100 --set data.items=60 --set train.epochs=1 2>&1 | grep -q '^warning: ' &&
   { echo "FAIL: a warning about threads at --threads 1"; failures=$((failures + 1)); }
 
+# Settings the data cannot meet are named as the options that set them; a missing sweep file as such.
+expect 2 "advx: error: --folds: cannot split [0-9]+ users into 1000 folds" -- \
+  "$advx" data inspect --format movielens-1m --path "$tmp/gdata/users100-items60-seed1" --folds 1000
+one_line_error
+expect 2 "advx: error: $tmp/nonexist.yaml: no such sweep file" -- "$advx" slurm "$tmp/nonexist.yaml" --out "$tmp/r.h5"
+one_line_error
+
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
 expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
