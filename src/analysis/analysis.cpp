@@ -190,8 +190,10 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   std::sort(columns.begin(), columns.end());
   for (const auto& c : columns)
     if (c.rfind(prefix, 0) == 0 && store.column(c).kind == Column::Kind::kFloat) metrics.push_back(c.substr(prefix.size()));
-  for (const char* m : {"test.ndcg@10", "test.recall@10"})
-    if (std::find(metrics.begin(), metrics.end(), m) != metrics.end()) a.paper_metrics.push_back(m);
+  // NDCG and Recall at 10, or at the sweep's smallest k when it computed no 10 (the default objective's).
+  if (const int k = default_ranking_k(store, options.checkpoint); k > 0)
+    for (const auto& m : {fmt::format("test.ndcg@{}", k), fmt::format("test.recall@{}", k)})
+      if (std::find(metrics.begin(), metrics.end(), m) != metrics.end()) a.paper_metrics.push_back(m);
   // Categorical attackers (BAcc) before continuous ones (MAE), as in the paper's table.
   for (const char* kind : {".bacc", ".mae"})
     for (const auto& m : metrics) {

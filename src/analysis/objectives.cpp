@@ -149,14 +149,28 @@ void resolve_chance_levels(const ResultStore& store, const std::string& checkpoi
   }
 }
 
+int default_ranking_k(const ResultStore& store, const std::string& checkpoint) {
+  const auto prefix = checkpoint + ".test.ndcg@";
+  if (store.has_column(prefix + "10")) return 10;
+  int smallest = 0;
+  for (const auto& c : store.column_names()) {
+    if (c.rfind(prefix, 0) != 0) continue;
+    const auto digits = c.substr(prefix.size());
+    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const int k = std::stoi(digits);
+    if (k > 0 && (smallest == 0 || k < smallest)) smallest = k;
+  }
+  return smallest;
+}
+
 std::vector<Objective> default_objectives(const ResultStore& store, const std::string& checkpoint) {
   const auto prefix = checkpoint + ".";
-  const auto ndcg = prefix + "test.ndcg@10";
-  if (!store.has_column(ndcg))
-    throw InputError(fmt::format("{}: no column '{}' in /trials for the default objectives (metrics of checkpoint {}: {}); "
-                                 "name the objectives with --objectives",
-                                 store.path().string(), ndcg, checkpoint, metric_list(store, checkpoint)));
-  std::vector<Objective> out{{.metric = "test.ndcg@10", .sense = Sense::kMax}}, continuous;
+  const int k = default_ranking_k(store, checkpoint);
+  if (k == 0)
+    throw InputError(fmt::format("{}: no column '{}test.ndcg@K' in /trials for the default objectives (metrics of "
+                                 "checkpoint {}: {}); name the objectives with --objectives",
+                                 store.path().string(), prefix, checkpoint, metric_list(store, checkpoint)));
+  std::vector<Objective> out{{.metric = fmt::format("test.ndcg@{}", k), .sense = Sense::kMax}}, continuous;
   const auto attack = prefix + "attack.";
   // By name, not in the file's column order (the order trials first reported them): --reference gives one
   // value per objective by position, so the objectives' order must not depend on which trial came first.

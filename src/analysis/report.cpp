@@ -46,8 +46,8 @@ std::string key_header(const std::string& key) {
 
 /// Paper-style name of a metric: "test.ndcg@10" → "NDCG@10", "attack.age.mae" → "MAE age".
 std::string metric_header(const std::string& m) {
-  if (m == "test.ndcg@10") return "NDCG@10";
-  if (m == "test.recall@10") return "Recall@10";
+  if (m.rfind("test.ndcg@", 0) == 0) return "NDCG@" + m.substr(10);
+  if (m.rfind("test.recall@", 0) == 0) return "Recall@" + m.substr(12);
   if (m.rfind("attack.", 0) == 0) {
     const auto dot = m.rfind('.');
     const auto attr = m.substr(7, dot - 7), what = m.substr(dot + 1);

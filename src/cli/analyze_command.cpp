@@ -144,8 +144,8 @@ void add_analyze_command(CLI::App& app, Command& selected) {
   cmd->add_option("result-file", a->file, "Result file (HDF5) written by advx sweep")->required();
   cmd->add_option("--objectives", a->objectives,
                   "Objectives, metric:sense,… with sense max|min|chance|chance=C, e.g. "
-                  "test.ndcg@10:max,attack.gender.bacc:chance,attack.age.mae:max (the default: NDCG@10, every "
-                  "attacker)")
+                  "test.ndcg@10:max,attack.gender.bacc:chance,attack.age.mae:max (the default: NDCG@10, or at the "
+                  "sweep's smallest k without 10, and every attacker)")
       ->check(non_empty("metric:sense,…"));
   cmd->add_option("--checkpoint", a->checkpoint, "Checkpoint whose metrics are analysed")
       ->check(CLI::IsMember({"best", "last"}))

@@ -9,8 +9,9 @@
 // Values below chance count as leakage too (a binary attacker at 0.3 is an attacker at 0.7 with its labels
 // swapped), hence the absolute value.
 //
-// Defaults (default_objectives): maximise test.ndcg@10; for every categorical attacker in the file
-// (column <cp>.attack.<a>.bacc) `chance`; for every continuous attacker (<cp>.attack.<a>.mae) `max`.
+// Defaults (default_objectives): maximise test.ndcg@10 (NDCG at the sweep's smallest k when train.ks has
+// no 10, as scripts/plot_results.py plots); for every categorical attacker in the file (column
+// <cp>.attack.<a>.bacc) `chance`; for every continuous attacker (<cp>.attack.<a>.mae) `max`.
 
 #include <string>
 #include <string_view>
@@ -63,6 +64,10 @@ void resolve_chance_levels(const ResultStore& store, const std::string& checkpoi
 /// The default objectives for a file and checkpoint (see the header comment): NDCG, then the categorical
 /// attackers, then the continuous ones (each in column order). InputError without <checkpoint>.test.ndcg@10.
 [[nodiscard]] std::vector<Objective> default_objectives(const ResultStore& store, const std::string& checkpoint);
+
+/// The k of the default utility: 10 (the paper's) when the checkpoint has test.ndcg@10, else the smallest
+/// k of its test.ndcg@k columns; 0 when it has none.
+[[nodiscard]] int default_ranking_k(const ResultStore& store, const std::string& checkpoint);
 
 /// Throws InputError "FILE: objective 'm': no column '<cp>.m' in /trials (metrics of checkpoint cp: …)"
 /// for the first objective whose column is missing or not numeric.
