@@ -358,8 +358,13 @@ def main():
         data["curves"] = [{"label": label, "rows": rs} for label, rs in chosen]
 
     if not data["scatter"]:
+        # Why: no attacker columns at all means the sweep declares no attributes; columns without values
+        # mean no trial reached the checkpoint (diverged or failed trials have none).
+        any_attack = any(c.startswith(prefix + "attack.") for c in trials)
+        why = ("the sweep declares no attributes to attack" if ndcg and not any_attack
+               else "a trial that diverged or failed has none")
         print(f"plot_results.py: note: no NDCG-against-attacker plots: {args.file} has no {checkpoint}-checkpoint "
-              f"{'attacker' if ndcg else 'NDCG'} metrics (a trial that diverged or failed has none)", file=sys.stderr)
+              f"{'attacker' if ndcg else 'NDCG'} metrics ({why})", file=sys.stderr)
     data["files"] = files
     with open(os.path.join(args.out, "plot_data.json"), "w") as fh:
         json.dump(data, fh, indent=1, allow_nan=True)

@@ -470,6 +470,19 @@ import json; a = json.load(open("ks.json"))
 assert [o["spec"] for o in a["objectives"]][0] == "test.ndcg@5:max", a["objectives"]'
 "$advx" analyze ks.h5 >ks.txt 2>&1
 check "and its paper table shows NDCG@5 and Recall@5" grep -qE "NDCG@5 +Recall@5" ks.txt || cat ks.txt
+# A sweep without attributes: no scatter plots, and the note says why (not "diverged or failed").
+cat >noattr.yaml <<'YAML'
+name: noattr
+data: {format: synthetic, path: data/demo, users: 600, items: 300, seed: 1}
+train: {epochs: 2}
+grid:
+  model.latent: [8, 16]
+YAML
+"$advx" sweep noattr.yaml --out noattr.h5 >noattr-sweep.log 2>&1
+"$advx" analyze noattr.h5 --plot plots-noattr >noattr-plot.txt 2>&1
+check "--plot on a sweep without attributes exits 0" test $? -eq 0 || cat noattr-plot.txt
+check "and says it has no attributes to attack" grep -qF "the sweep declares no attributes to attack" noattr-plot.txt ||
+  cat noattr-plot.txt
 # A file without any NDCG column: analyze says how to name the objectives.
 "$py" -c '
 import shutil, h5py
