@@ -2,9 +2,11 @@
 // Exit codes: 0 success, 1 runtime failure, 2 bad input (usage, arguments, configs, data, result files).
 
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -83,6 +85,14 @@ std::string command_path(const CLI::App& app) {
   return command;
 }
 
+/// Under mpirun (or srun) every rank parses the same arguments and finds the same mistake: the rank
+/// launched first reports it, the others only exit with the same code.
+bool quiet_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return std::string_view(v) != "0";
+  return false;
+}
+
 }  // namespace
 
 std::string advx::cli::input_error_text(std::string_view what, std::string_view command) {
@@ -115,15 +125,16 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, then where to look; never the whole help text.
-    std::cerr << fmt::format("advx: error: {}\nRun '{} --help' for usage.\n", parse_error_message(app, argc, argv, e),
-                             command_path(app));
+    if (!quiet_rank())
+      std::cerr << fmt::format("advx: error: {}\nRun '{} --help' for usage.\n", parse_error_message(app, argc, argv, e),
+                               command_path(app));
     return kExitBadInput;
   }
 
   try {
     return selected ? selected() : kExitBadInput;
   } catch (const advx::InputError& e) {
-    std::cerr << advx::cli::input_error_text(e.what(), command_path(app));
+    if (!quiet_rank()) std::cerr << advx::cli::input_error_text(e.what(), command_path(app));
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "advx: failed: " << e.what() << '\n';

@@ -377,6 +377,9 @@ mpirun -np 1 "$advx" sweep fast.yaml --shard 1/2 --out half1.h5 >/dev/null 2>&1
 "$advx" merge --out mixed-split.h5 shard0.h5 half1.h5 >mixed-split.txt 2>&1
 check "merging shards of different splits notes it" \
   grep -q "^note: the inputs are shards of different splits (0/3, 1/2): their trials do not add up to a whole split$" mixed-split.txt
+# Every rank parses the same arguments: a mistake in them is reported once, not once per rank.
+mpirun -np 2 "$advx" sweep fast.yaml --out never.h5 --bogus >bogus.txt 2>&1
+check "a command-line mistake under mpirun is reported once" test "$(grep -c '^advx: error:' bogus.txt)" -eq 1
 # A forgotten --out is named as such (not as a missing shard file named like the output).
 "$advx" merge m6.h5 shard0.h5 >no-out.txt 2>&1
 check "merge without --out exits 2" test $? -eq 2
