@@ -48,7 +48,7 @@ std::string attack_attribute(const std::string& metric) {
 }  // namespace
 
 std::string Analysis::model_name(std::size_t point) const {
-  if (lambda_keys.empty()) return "";
+  if (lambda_keys.empty() && !fixed_lambdas_known) return "";
   std::vector<std::string> active;
   for (const auto& key : lambda_keys) {
     const auto k = static_cast<std::size_t>(std::find(config_keys.begin(), config_keys.end(), key) - config_keys.begin());
@@ -167,6 +167,7 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
             parse_number(value, v) && v != 0)
           a.fixed_lambda_attributes.push_back(lambda_attribute(key));
       }
+      a.fixed_lambdas_known = true;
     } catch (const std::exception&) {  // a sweep text this advx cannot read: the grid axes only
     }
   }

@@ -483,6 +483,8 @@ YAML
 check "--plot on a sweep without attributes exits 0" test $? -eq 0 || cat noattr-plot.txt
 check "and says it has no attributes to attack" grep -qF "the sweep declares no attributes to attack" noattr-plot.txt ||
   cat noattr-plot.txt
+check "its table names the model (no λ axis, no adversary: MultVAE)" grep -qE "^best trade-off \(knee\) +MultVAE " noattr-plot.txt ||
+  cat noattr-plot.txt
 # A file without any NDCG column: analyze says how to name the objectives.
 "$py" -c '
 import shutil, h5py

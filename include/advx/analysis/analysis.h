@@ -84,9 +84,11 @@ struct Analysis {
   std::vector<std::string> config_keys;     ///< identify a point (per replicate: every grid key + replicate)
   std::vector<std::string> replicate_keys;  ///< summarised over (empty per replicate)
   std::vector<std::string> lambda_keys;     ///< config keys adversaries.<attr>.lambda
-  /// Attributes whose λ the sweep fixes (no axis) at ≠ 0: they count in model names, which need at least
-  /// one λ axis (without one the table names no model).
+  /// Attributes whose λ the sweep fixes (no axis) at ≠ 0: they count in model names.
   std::vector<std::string> fixed_lambda_attributes;
+  /// Whether the fixed λs are known (the file's sweep text was read): without them and without a λ axis
+  /// the table names no model.
+  bool fixed_lambdas_known = false;
   std::vector<std::string> paper_metrics;   ///< table columns: test.ndcg@10, test.recall@10, attack.*.bacc|mae
   std::vector<Point> points;                ///< in plan order
   std::vector<std::size_t> front;           ///< first front, best first objective first
