@@ -362,6 +362,30 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
     }
     break;
   }
+  // Without a MultVAE point there is no unprotected model to check: an attacker no better than its trivial
+  // predictor on every point is said to be so, or the "best removal" row would report its noise.
+  const bool has_multvae = std::any_of(a.table.begin(), a.table.end(), [](const TableRow& r) { return r.model == "MultVAE"; });
+  if (!has_multvae && !a.points.empty()) {
+    for (const auto& [name, stat] : a.points.front().metrics) {
+      const auto attr = attack_attribute(name);
+      if (attr.empty()) continue;
+      const auto prefix = "attack." + attr + ".";
+      const bool bacc = name == prefix + "bacc", mae = name == prefix + "mae";
+      if (!bacc && !mae) continue;
+      const auto trivial = prefix + (bacc ? "chance" : "mae_constant");
+      const bool learned_nothing = std::all_of(a.points.begin(), a.points.end(), [&](const Point& p) {
+        const auto v = p.metrics.find(name), t = p.metrics.find(trivial);
+        if (v == p.metrics.end() || t == p.metrics.end()) return false;
+        return bacc ? v->second.mean <= t->second.mean + 0.01 : v->second.mean >= t->second.mean;
+      });
+      if (learned_nothing)
+        a.warnings.push_back(fmt::format(
+            "the {} attacker is no better than {} on every point (and no point has every λ = 0 to tell whether it "
+            "could be): its scores cannot show removal; train the attackers longer (attackers.epochs) or check the "
+            "attribute",
+            attr, bacc ? "chance" : "always predicting the training median"));
+    }
+  }
   return a;
 }
 

@@ -458,6 +458,15 @@ check "analyze of a sweep at a fixed λ_gender exits 0" test $? -eq 0
 check "its λ_age = 0 baseline is AdvMultVAE-G" grep -qE "^ +AdvMultVAE-G +0 " fixed.txt || cat fixed.txt
 check "its λ_age = 100 point is AdvXMultVAE" grep -qE "AdvXMultVAE +100 " fixed.txt
 check "and nothing in it is called MultVAE" bash -c "! grep -qE '(^| )MultVAE' fixed.txt"
+# Without a MultVAE point, an attacker at chance on every point is warned of too.
+"$py" -c '
+import shutil, h5py
+shutil.copy("fixed.h5", "fixed-blind.h5")
+with h5py.File("fixed-blind.h5", "r+") as f:
+    t = f["trials"]; b = t["last.attack.gender.bacc"][()]; b[:] = 0.5; t["last.attack.gender.bacc"][...] = b'
+"$advx" analyze fixed-blind.h5 >fixed-blind.txt 2>&1
+check "analyze warns of a gender attacker at chance everywhere when no point is MultVAE" \
+  grep -q "^warning: the gender attacker is no better than chance on every point" fixed-blind.txt || cat fixed-blind.txt
 
 # A sweep whose train.ks has no 10: the default objectives and the paper table take NDCG (and Recall) at
 # its smallest k, as --plot draws them.
