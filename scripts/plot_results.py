@@ -142,13 +142,15 @@ def save(fig, out, name, files):
 def place_labels(fig, ax, points, labels, all_points):
     """Labels next to their points without covering each other or other points: each label takes the
     first of a few offsets around its point (nearest first) whose box overlaps no label placed before and
-    no marker; when every offset collides, the one overlapping least, with a thin leader line beyond the
+    no marker, and stays inside the axes; when every offset collides, the one overlapping least, with a thin leader line beyond the
     nearest ring. Greedy, in the order given, on the final axis limits (so call it after plotting)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     to_px = ax.transData.transform
     markers = [to_px(q) for q in all_points]
     marker_r = 5.0  # px around a marker's centre
+    frame = ax.get_window_extent(renderer)
+    frame = (frame.x0, frame.y0, frame.x1, frame.y1)  # a label's part outside it runs into the title or edge
 
     def overlap(a, b):
         w = min(a[2], b[2]) - max(a[0], b[0])
@@ -169,6 +171,7 @@ def place_labels(fig, ax, points, labels, all_points):
             box = (bb.x0 - 1, bb.y0 - 1, bb.x1 + 1, bb.y1 + 1)
             cost = sum(overlap(box, q) for q in placed)
             cost += sum(overlap(box, (mx - marker_r, my - marker_r, mx + marker_r, my + marker_r)) for mx, my in markers)
+            cost += (box[2] - box[0]) * (box[3] - box[1]) - overlap(box, frame)
             t.remove()
             if best is None or cost < best[0]:
                 best = (cost, i, dx, dy, ha, va, box)
