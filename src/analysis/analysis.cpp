@@ -363,9 +363,16 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
     break;
   }
   // Without a MultVAE point there is no unprotected model to check: an attacker no better than its trivial
-  // predictor on every point is said to be so, or the "best removal" row would report its noise.
-  const bool has_multvae = std::any_of(a.table.begin(), a.table.end(), [](const TableRow& r) { return r.model == "MultVAE"; });
-  if (!has_multvae && !a.points.empty()) {
+  // predictor on every point may show removal or an attacker that learned nothing, and the numbers cannot
+  // tell which. Only when every point's model is known (names need the λs: an axis or the sweep text).
+  const auto named = [&](std::size_t i) { return a.model_name(i); };
+  bool all_known = true, has_multvae = false;
+  for (std::size_t i = 0; i < a.points.size(); ++i) {
+    const auto name = named(i);
+    all_known = all_known && !name.empty();
+    has_multvae = has_multvae || name == "MultVAE";
+  }
+  if (all_known && !has_multvae && !a.points.empty()) {
     for (const auto& [name, stat] : a.points.front().metrics) {
       const auto attr = attack_attribute(name);
       if (attr.empty()) continue;
@@ -373,16 +380,15 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
       const bool bacc = name == prefix + "bacc", mae = name == prefix + "mae";
       if (!bacc && !mae) continue;
       const auto trivial = prefix + (bacc ? "chance" : "mae_constant");
-      const bool learned_nothing = std::all_of(a.points.begin(), a.points.end(), [&](const Point& p) {
+      const bool at_trivial = std::all_of(a.points.begin(), a.points.end(), [&](const Point& p) {
         const auto v = p.metrics.find(name), t = p.metrics.find(trivial);
         if (v == p.metrics.end() || t == p.metrics.end()) return false;
         return bacc ? v->second.mean <= t->second.mean + 0.01 : v->second.mean >= t->second.mean;
       });
-      if (learned_nothing)
+      if (at_trivial)
         a.warnings.push_back(fmt::format(
-            "the {} attacker is no better than {} on every point (and no point has every λ = 0 to tell whether it "
-            "could be): its scores cannot show removal; train the attackers longer (attackers.epochs) or check the "
-            "attribute",
+            "the {} attacker is no better than {} on every point, and no point has every λ = 0: its scores cannot "
+            "tell removal from an attacker that learned nothing; add a MultVAE point (every λ = 0) to the grid",
             attr, bacc ? "chance" : "always predicting the training median"));
     }
   }

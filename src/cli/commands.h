@@ -4,8 +4,6 @@
 // propagate as exceptions to main(), the one place that maps them to messages and exit codes.
 
 #include <functional>
-#include <string>
-#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -30,10 +28,5 @@ void add_slurm_command(CLI::App& app, Command& selected);
 
 /// `advx analyze` (src/cli/analyze_command.cpp).
 void add_analyze_command(CLI::App& app, Command& selected);
-
-/// What an InputError prints: "advx: error: WHAT", and for one that starts with an option's name
-/// ("--shard: expected K/N …", found once the command runs) the pointer to `COMMAND --help` that parse
-/// errors get, since it is a command-line mistake all the same. Ends with a newline.
-[[nodiscard]] std::string input_error_text(std::string_view what, std::string_view command);
 
 }  // namespace advx::cli

@@ -16,6 +16,7 @@
 #include "advx/common/edit_distance.h"
 #include "advx/common/error.h"
 #include "commands.h"
+#include "error_text.h"
 
 namespace {
 
@@ -85,8 +86,9 @@ std::string command_path(const CLI::App& app) {
   return command;
 }
 
-/// Under mpirun (or srun) every rank parses the same arguments and finds the same mistake: the rank
-/// launched first reports it, the others only exit with the same code.
+/// Whether this process is an MPI (or srun) task other than the first: for `advx sweep`, where every rank
+/// parses the same arguments and finds the same mistake, the first reports it and the others only exit with
+/// the same code. Other commands always report (a task farm may run a different command per task).
 bool quiet_rank() {
   for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
     if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return std::string_view(v) != "0";
@@ -94,12 +96,6 @@ bool quiet_rank() {
 }
 
 }  // namespace
-
-std::string advx::cli::input_error_text(std::string_view what, std::string_view command) {
-  std::string text = fmt::format("advx: error: {}\n", what);
-  if (what.starts_with("--")) text += fmt::format("Run '{} --help' for usage.\n", command);
-  return text;
-}
 
 int main(int argc, char** argv) {
   CLI::App app{"advx " ADVX_VERSION " — fairness sweeps for MultVAE recommenders with adversarial "
@@ -125,7 +121,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, then where to look; never the whole help text.
-    if (!quiet_rank())
+    if (!(quiet_rank() && command_path(app) == "advx sweep"))
       std::cerr << fmt::format("advx: error: {}\nRun '{} --help' for usage.\n", parse_error_message(app, argc, argv, e),
                                command_path(app));
     return kExitBadInput;
@@ -134,7 +130,7 @@ int main(int argc, char** argv) {
   try {
     return selected ? selected() : kExitBadInput;
   } catch (const advx::InputError& e) {
-    if (!quiet_rank()) std::cerr << advx::cli::input_error_text(e.what(), command_path(app));
+    std::cerr << advx::cli::input_error_text(e.what(), command_path(app));
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "advx: failed: " << e.what() << '\n';

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <csignal>
 #include <iostream>
 #include <map>
@@ -28,6 +29,7 @@
 #include "advx/sweep/sweep_plan.h"
 #include "advx/sweep/sweep_runner.h"
 #include "commands.h"
+#include "error_text.h"
 #include "plan_coverage.h"
 #include "validators.h"
 
@@ -37,7 +39,12 @@ namespace {
 
 std::atomic<int> g_stop_signal{0};
 
-extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+/// The first stop signal is the one reported (and the exit code): Ctrl-C or a SIGTERM to `advx sweep … | tee`
+/// also ends tee, and the SIGPIPE of advx's next write must not stand in for the signal that stopped it.
+extern "C" void on_stop_signal(int sig) {
+  int none = 0;
+  g_stop_signal.compare_exchange_strong(none, sig);
+}
 
 struct SweepArgs {
   std::string sweep;
@@ -49,17 +56,23 @@ struct SweepArgs {
   int checkpoint_every = 0;
 };
 
-/// mpirun binds each rank to one core unless told otherwise, and T threads bound to fewer than T CPUs
-/// take turns and run slower than one (README): said once, by rank 0, for the most tightly bound rank.
+/// More threads than CPUs to run on take turns and slow each other down: said once, by rank 0, for the
+/// most tightly bound rank, with the launcher's way to give a rank more CPUs (mpirun binds each rank to
+/// one core unless told otherwise; SLURM gives a task --cpus-per-task).
 void warn_if_threads_share_cpus(const boost::mpi::communicator& world, int threads) {
   cpu_set_t set;
   CPU_ZERO(&set);
   const int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : threads;
   const int fewest = boost::mpi::all_reduce(world, cpus, boost::mpi::minimum<int>());
-  if (world.rank() == 0 && threads > fewest)
-    std::cerr << fmt::format("warning: {} threads per rank, but {} may run on only {}: the threads take turns "
-                             "and run slower than one (under mpirun add --bind-to none, or --map-by slot:PE={})\n",
-                             threads, world.size() > 1 ? "a rank" : "this process", counted(fewest, "CPU"), threads);
+  if (world.rank() != 0 || threads <= fewest) return;
+  std::string hint;
+  if (std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr)
+    hint = fmt::format(" (mpirun binds each rank to one core: add --bind-to none, or --map-by slot:PE={})", threads);
+  else if (std::getenv("SLURM_JOB_ID") != nullptr)
+    hint = fmt::format(" (ask SLURM for --cpus-per-task={})", threads);
+  std::cerr << fmt::format("warning: --threads {}, but {} may run on only {}: the threads take turns and slow each "
+                           "other down{}\n",
+                           threads, world.size() > 1 ? "a rank" : "this process", counted(fewest, "CPU"), hint);
 }
 
 int run_sweep_command(const SweepArgs& a) {
@@ -392,7 +405,8 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   sweep->add_flag("--new", sa->start_new, "Move an existing result file aside and start afresh");
   sweep->add_option("--shard", sa->shard, "Run only shard K of N (plan index mod N == K) into its own file; merge with `advx merge`");
   sweep->add_option("--checkpoint-every", sa->checkpoint_every,
-                    "Also checkpoint trials every N epochs (they are always checkpointed on SIGUSR1/SIGTERM/SIGINT)")
+                    "Also checkpoint trials every N epochs (they are always checkpointed on SIGUSR1/SIGTERM/SIGINT, "
+                    "and on SIGPIPE when the output pipe closes)")
       ->check(in_range(1, 1000000));
   sweep->callback([sa, &selected] { selected = [sa] { return run_sweep_command(*sa); }; });
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "advx/common/counted.h"
@@ -48,7 +49,8 @@ nlohmann::ordered_json to_json(const TrialConfig& config, const TrialResult& r) 
   j["seconds_total"] = r.seconds_total;
   j["threads"] = config.threads;
   j["seed"] = config.seed;
-  j["seed_text"] = std::to_string(config.seed);  // as plan --json: tools that read numbers as doubles (jq) round 64-bit seeds
+  // As plan --json has it: tools that read JSON numbers as doubles (jq) round 64-bit seeds.
+  j["seed_text"] = std::to_string(config.seed);
   for (const auto& cp : r.checkpoints) {
     j[cp.name + ".epoch"] = cp.epoch;
     for (const auto& [k, v] : cp.metrics) j[cp.name + "." + k] = number(v);
@@ -155,8 +157,9 @@ void add_train_command(CLI::App& app, Command& selected) {
       }
       // The seeds: list is the sweep's replicate axis, as the grid is its other axes: one trial runs here.
       if (!sweep.seeds().empty() && !seed_set)
-        std::cerr << fmt::format("note: advx train runs one trial, with the sweep's seed {}; the seeds: list is for "
-                                 "advx sweep (to run one of them: --set seed=VALUE)\n", config.seed);
+        std::cerr << fmt::format("note: advx train runs one trial with seed {} (the file's seed:), which the sweep's "
+                                 "replicates do not use: they run seeds: {} (--set seed={} trains with the first)\n",
+                                 config.seed, fmt::join(sweep.seeds(), ", "), sweep.seeds().front());
       const Dataset data = [&] {
         try {
           return load_trial_data(config.data);

@@ -41,7 +41,7 @@ inline CLI::Validator finite_number() {
           return fmt::format("expected a finite number, got '{}'", text);
         return "";
       },
-      "NUMBER");
+      "finite");
 }
 
 /// Refuses an empty (or blank) value: for options whose absence means "the default", `--objectives ''`

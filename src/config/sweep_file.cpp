@@ -179,7 +179,8 @@ class Reader {
                                                          section, name));
       }
       if (const auto [at, added] = declared.emplace(name, cd::Origin{entry_line, ""}); !added) {
-        const auto first = at->second.line > 0 ? fmt::format(" (first set on line {})", at->second.line) : std::string();
+        const auto first =
+            at->second.line > 0 ? fmt::format(" (first set on line {})", at->second.line) : std::string();
         throw layer_.error({entry_line, ""}, fmt::format("{}.{}: duplicate key{}", section, name, first));
       }
       const std::string prefix = section + "." + name;
@@ -355,7 +356,8 @@ SweepFile SweepFile::from_text(std::string text, const std::filesystem::path& pa
       for (long n = 0; n < where && std::getline(lines, line); ++n) {
       }
       const auto indent = line.find_first_not_of(" \t");
-      if (line.substr(0, indent).find('\t') != std::string::npos) hint = " (this line is indented with a tab; YAML takes spaces only)";
+      if (line.substr(0, indent).find('\t') != std::string::npos)
+        hint = " (this line is indented with a tab; YAML takes spaces only)";
     }
     throw input_error_at(sweep.path_, where, "invalid YAML: " + e.msg + hint);
   } catch (const YAML::Exception& e) {

@@ -425,10 +425,11 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                      options.out.string(), (options.out / "NAME.h5").string()));
       // A sweep file given as --out (typically the sweep's own, by a slip of the arguments): --new would
       // move it aside under a .h5 name and write the results where it was, so it is refused outright.
+      const auto as_results = std::filesystem::path(options.out).replace_extension(".h5").string();
       std::error_code same_ec;
       if (std::filesystem::exists(options.out) && std::filesystem::equivalent(options.out, sweep.path(), same_ec))
-        throw InputError(fmt::format("--out {}: is the sweep file itself; the results need a file of their own, e.g. {}",
-                                     options.out.string(), std::filesystem::path(options.out).replace_extension(".h5").string()));
+        throw InputError(fmt::format("--out {}: is the sweep file itself; the results need a file of their own, "
+                                     "e.g. {}", options.out.string(), as_results));
       if (const auto ext = options.out.extension().string();
           (ext == ".yaml" || ext == ".yml") && std::filesystem::is_regular_file(options.out)) {
         bool results = true;
@@ -438,9 +439,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
           results = false;
         }
         if (!results)
-          throw InputError(fmt::format("--out {}: holds a sweep file, not results (--new would move it aside); give the "
-                                       "result file its own name, e.g. {}",
-                                       options.out.string(), std::filesystem::path(options.out).replace_extension(".h5").string()));
+          throw InputError(fmt::format("--out {}: holds a sweep file, not results (--new would move it aside); give "
+                                       "the result file its own name, e.g. {}",
+                                       options.out.string(), as_results));
       }
       // A directory of --out that does not exist is created; said in the log, so that a typo in the path
       // is seen at once rather than when the results are looked for.

@@ -188,7 +188,8 @@ bad() {  # bad "what" "expected text" advx-args...
   local rc=$?
   check "$what: exit 2 (got $rc)" test $rc -eq 2
   # One error line; one naming an option is followed by the pointer to the command's help.
-  check "$what: one line" test "$(grep -c '^advx: error: ' err.txt)" -eq 1 -a "$(grep -vc "^advx: error: \|^Run 'advx analyze --help' for usage\.$" err.txt)" -eq 0
+  check "$what: one line" test "$(grep -c '^advx: error: ' err.txt)" -eq 1 -a "$(wc -l <err.txt)" -le 2 \
+    -a "$(grep -vc "^advx: error: \|^Run 'advx analyze --help' for usage\.$" err.txt)" -eq 0
   check "$what: message names '$expected' ($(cat err.txt))" grep -qF -- "$expected" err.txt
 }
 # An attacker that learned nothing on MultVAE (all λ = 0) makes removal unreadable: analyze warns. Copies of
@@ -457,8 +458,9 @@ check "the fixed-λ sweep file has λ_gender 100 and one axis" \
 check "analyze of a sweep at a fixed λ_gender exits 0" test $? -eq 0
 check "its λ_age = 0 baseline is AdvMultVAE-G" grep -qE "^ +AdvMultVAE-G +0 " fixed.txt || cat fixed.txt
 check "its λ_age = 100 point is AdvXMultVAE" grep -qE "AdvXMultVAE +100 " fixed.txt
-check "and nothing in it is called MultVAE" bash -c "! grep -qE '(^| )MultVAE' fixed.txt"
-# Without a MultVAE point, an attacker at chance on every point is warned of too.
+check "and nothing in it is called MultVAE (warnings aside)" bash -c "! grep -v '^warning:' fixed.txt | grep -qE '(^| )MultVAE'"
+# Without a MultVAE point, an attacker at chance on every point is removal or an attacker that learned
+# nothing, and analyze says the numbers cannot tell which.
 "$py" -c '
 import shutil, h5py
 shutil.copy("fixed.h5", "fixed-blind.h5")
@@ -466,7 +468,8 @@ with h5py.File("fixed-blind.h5", "r+") as f:
     t = f["trials"]; b = t["last.attack.gender.bacc"][()]; b[:] = 0.5; t["last.attack.gender.bacc"][...] = b'
 "$advx" analyze fixed-blind.h5 >fixed-blind.txt 2>&1
 check "analyze warns of a gender attacker at chance everywhere when no point is MultVAE" \
-  grep -q "^warning: the gender attacker is no better than chance on every point" fixed-blind.txt || cat fixed-blind.txt
+  grep -q "^warning: the gender attacker is no better than chance on every point, and no point has every λ = 0" \
+  fixed-blind.txt || cat fixed-blind.txt
 
 # A sweep whose train.ks has no 10: the default objectives and the paper table take NDCG (and Recall) at
 # its smallest k, as --plot draws them.

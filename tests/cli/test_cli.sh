@@ -164,7 +164,7 @@ checks=$((checks + 1))
 /usr/bin/python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["seed_text"] == str(j["seed"]), j["seed_text"]' \
   "$tmp/t1.json" || { echo "FAIL: advx train --json: seed_text is not the seed"; failures=$((failures + 1)); }
 # A seeds: list is the sweep's replicate axis: advx train says it runs the sweep's seed instead.
-expect 0 "^note: advx train runs one trial, with the sweep's seed 42; the seeds: list is for advx sweep" -- \
+expect 0 "^note: advx train runs one trial with seed 42 \\(the file's seed:\\), which the sweep's replicates do not use: they run seeds: 7, 8 \\(--set seed=7 trains with the first\\)\$" -- \
   "$advx" train "$sweeps/demo.yaml" --set data.path="$tmp/demo" --set data.users=300 --set data.items=200 \
   --set 'seeds=[7, 8]' --set train.epochs=1 --set attackers.epochs=1
 # plan --json counts users and items as integers.
@@ -326,14 +326,18 @@ expect 0 "finished $tmp/pipe.h5: 16 trials planned, [1-9][0-9]* already done" --
   "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/pipe.h5" --set data.path="$tmp/gdata" --set data.users=100 --set data.items=60
 
 # More threads than the CPUs the process may run on (mpirun's default binding, here taskset): a warning.
-expect 0 "^warning: 2 threads per rank, but this process may run on only 1 CPU: the threads take turns" -- \
-  taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound.h5" --threads 2 --set data.path="$tmp/gdata" \
+expect 0 "^warning: --threads 2, but this process may run on only 1 CPU: the threads take turns and slow each other down\$" -- \
+  env -u SLURM_JOB_ID -u OMPI_COMM_WORLD_SIZE taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound.h5" --threads 2 --set data.path="$tmp/gdata" \
   --set data.users=100 --set data.items=60 --set train.epochs=1
 checks=$((checks + 1))
 taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound1.h5" --threads 1 --set data.path="$tmp/gdata" \
   --set data.users=100 --set data.items=60 --set train.epochs=1 2>&1 | grep -q '^warning: ' &&
   { echo "FAIL: a warning about threads at --threads 1"; failures=$((failures + 1)); }
 
+# Only advx sweep leaves its errors to the first MPI/srun task; other commands report on any task (a task
+# farm may run a different command per task).
+expect 2 "advx: error: $tmp/nonexist.yaml: no such sweep file" -- env SLURM_PROCID=1 "$advx" train "$tmp/nonexist.yaml"
+expect 2 "advx: error: train: unknown option '--bogus'" -- env SLURM_PROCID=1 "$advx" train "$tmp/nonexist.yaml" --bogus
 # Settings the data cannot meet are named as the options that set them; a missing sweep file as such.
 expect 2 "advx: error: --folds: cannot split [0-9]+ users into 1000 folds" -- \
   "$advx" data inspect --format movielens-1m --path "$tmp/gdata/users100-items60-seed1" --folds 1000

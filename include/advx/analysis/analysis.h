@@ -89,7 +89,8 @@ struct Analysis {
   /// Whether the fixed λs are known (the file's sweep text was read): without them and without a λ axis
   /// the table names no model.
   bool fixed_lambdas_known = false;
-  std::vector<std::string> paper_metrics;   ///< table columns: test.ndcg@10, test.recall@10, attack.*.bacc|mae
+  /// Table columns: test.ndcg@k, test.recall@k (k = default_ranking_k), attack.*.bacc|mae.
+  std::vector<std::string> paper_metrics;
   std::vector<Point> points;                ///< in plan order
   std::vector<std::size_t> front;           ///< first front, best first objective first
   std::size_t fronts = 0;                   ///< number of fronts

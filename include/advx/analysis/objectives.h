@@ -62,7 +62,7 @@ struct Objective {
 void resolve_chance_levels(const ResultStore& store, const std::string& checkpoint, std::vector<Objective>& objectives);
 
 /// The default objectives for a file and checkpoint (see the header comment): NDCG, then the categorical
-/// attackers, then the continuous ones (each in column order). InputError without <checkpoint>.test.ndcg@10.
+/// attackers, then the continuous ones (each in column order). InputError without any <checkpoint>.test.ndcg@k.
 [[nodiscard]] std::vector<Objective> default_objectives(const ResultStore& store, const std::string& checkpoint);
 
 /// The k of the default utility: 10 (the paper's) when the checkpoint has test.ndcg@10, else the smallest
