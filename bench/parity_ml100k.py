@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Quality parity advx vs. PyTorch (bench/torch_reference.py) on MovieLens-100K, REFERENCE §8.
+r"""Quality parity advx vs. PyTorch (bench/torch_reference.py) on MovieLens-100K, REFERENCE §8.
 
 For every fold and every λ_gender (λ_age = 0), exports advx's split, trains the sweep file's trial with advx
 and the same trial with torch_reference.py (hyperparameters derived from the sweep file), and prints per fold

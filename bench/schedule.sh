@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scheduling benchmark of the sweep engine: many cheap trials (1-epoch synthetic ones) on 1, 2, 4 and 8
+# Scheduling benchmark of the sweep engine: many cheap trials (2-epoch synthetic ones) on 1, 2, 4 and 8
 # (oversubscribed) ranks. Prints, per rank count: makespan, the ideal makespan (total trial time spread
 # over the ranks that have a core of their own), the efficiency, and the coordinator's time per trial.
 # The ideal makespan is the total trial time of the 1-rank run divided by min(ranks, cores): with more

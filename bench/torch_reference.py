@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent PyTorch implementation of AdvXMultVAE (REFERENCE.md sections 2-6, 9, 11).
+r"""Independent PyTorch implementation of AdvXMultVAE (REFERENCE.md sections 2-6, 9, 11).
 
 advx's C++ trainer is compared against this script: quality parity on the same exported split, and speed.
 Use Debian's interpreter (torch 1.13 + numpy only): /usr/bin/python3.
@@ -12,7 +12,7 @@ item ids).
 Examples:
     # MultVAE with passive probes (lambda = 0), paper setup otherwise, 1 thread:
     /usr/bin/python3 bench/torch_reference.py /tmp/ml100k-f0 --threads 1 \
-        --adv gender:categorical:0 --adv age:continuous:0 --class-weights gender:f=0.29,m=0.71
+        --adv gender:categorical:0 --adv age:continuous:0 --class-weights gender:f=0.711,m=0.289
     # AdvXMultVAE, reference masking of fold-in logits (0.0) for parity, z-scored age target:
     /usr/bin/python3 bench/torch_reference.py /tmp/ml1m-f0 --adv gender:categorical:200 \
         --adv age:continuous:400 --class-weights gender:f=0.72,m=0.28 --mask reference_zero --age-target zscore
@@ -20,8 +20,9 @@ Examples:
     /usr/bin/python3 bench/torch_reference.py /tmp/syn1m-f0 --epochs 3 --no-val --no-attack \
         --adv gender:categorical:200 --adv age:continuous:200 --threads 1
 
-Output: one JSON object on stdout (logs go to stderr). Flat keys, mirroring `advx train --json`:
-  status ("ok" | "diverged"), diverged_epoch, epochs_run, seconds_per_epoch (train step loop only),
+Output: one JSON object on stdout (logs go to stderr). Flat keys, named as `advx train --json` names them
+(but the curve val_ndcg@10, and no name/seed/message/chance keys):
+  status ("ok" | "diverged"), diverged_epoch (only when diverged), epochs_run, seconds_per_epoch (train step loop only),
   seconds_per_epoch_with_val, seconds_per_epoch_min, blas, threads, n_items, n_train/n_val/n_test,
   and for c in {best, last} (best needs validation; last is skipped after a divergence):
   c.epoch, c.val.ndcg@10, c.test.{ndcg,recall,recall_min,coverage}@{10,20,50}, c.test.loss,

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Figures of an advx result file (HDF5), for papers and reports.
 
     plot_results.py results/NAME.h5 --out DIR [--analysis DIR/analysis.json]

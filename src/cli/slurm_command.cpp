@@ -83,9 +83,11 @@ int run_slurm_command(const SlurmArgs& a) {
     std::error_code ec;
     for (const auto& p : paths)
       if (!sweep.base().data.synthetic && !fs::exists(p, ec))
-        std::cerr << fmt::format("advx: warning: data.path {} does not exist (relative to {}), where the job will "
-                                 "start; it fails at once unless the compute nodes have it\n",
-                                 p, workdir.string());
+        std::cerr << fmt::format("advx: warning: data.path {} does not exist{}; the job fails at once unless the "
+                                 "compute nodes have it\n",
+                                 p, fs::path(p).is_absolute()
+                                        ? std::string()
+                                        : fmt::format(" (relative to {}, where the job will start)", workdir.string()));
   }
   const fs::path log_dir = out.parent_path() / "logs";
   const std::string job = "advx-" + sweep.name();

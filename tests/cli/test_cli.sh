@@ -347,6 +347,11 @@ one_line_error
 
 # advx slurm only writes a script (no SLURM needed without --submit); it writes into the current directory.
 slurm() { (cd "$tmp" && "$advx" slurm "$sweeps/demo.yaml" --out "$tmp/r.h5" "$@"); }
+# Real data the submitting machine lacks: a warning, "relative to" only for a relative path.
+expect 0 "^advx: warning: data.path /nonexistent/x does not exist; the job fails at once" -- \
+  bash -c "cd '$tmp' && '$advx' slurm '$sweeps/ml100k-gender-age.yaml' --out '$tmp/r.h5' --set data.path=/nonexistent/x"
+expect 0 "^advx: warning: data.path rel/x does not exist \\(relative to $tmp, where the job will start\\)" -- \
+  bash -c "cd '$tmp' && '$advx' slurm '$sweeps/ml100k-gender-age.yaml' --out '$tmp/r.h5' --set data.path=rel/x"
 expect 2 "advx: error: --time: expected a positive time limit as sbatch takes it .*got '1h'" -- slurm --time 1h
 one_line_error
 expect 2 "advx: error: --time: expected a positive time limit" -- slurm --time 0
