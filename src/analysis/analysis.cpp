@@ -45,6 +45,20 @@ std::string attack_attribute(const std::string& metric) {
   return dot == std::string::npos ? "" : rest.substr(0, dot);
 }
 
+/// Whether a point's attacker metric `name` (attack.<a>.bacc or attack.<a>.mae) is no better than its
+/// trivial predictor: BAcc within 0.01 of the stored chance level, or an MAE no lower than always
+/// predicting the training median (attack.<a>.mae_constant). False for other metrics or missing values.
+bool at_trivial_predictor(const std::map<std::string, Stat>& metrics, const std::string& name) {
+  const auto attr = attack_attribute(name);
+  if (attr.empty()) return false;
+  const auto prefix = "attack." + attr + ".";
+  const bool bacc = name == prefix + "bacc";
+  if (!bacc && name != prefix + "mae") return false;
+  const auto v = metrics.find(name), t = metrics.find(prefix + (bacc ? "chance" : "mae_constant"));
+  if (v == metrics.end() || t == metrics.end()) return false;
+  return bacc ? v->second.mean <= t->second.mean + 0.01 : v->second.mean >= t->second.mean;
+}
+
 }  // namespace
 
 std::string Analysis::model_name(std::size_t point) const {
@@ -347,13 +361,13 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
       const auto attr = attack_attribute(name);
       if (attr.empty()) continue;
       const auto prefix = "attack." + attr + ".";
-      if (name == prefix + "bacc" && stat.mean <= mean(prefix + "chance") + 0.01)
+      if (name == prefix + "bacc" && at_trivial_predictor(metrics, name))
         a.warnings.push_back(fmt::format(
             "the {} attacker on MultVAE (every λ = 0) scores BAcc {:.4f}, no better than chance ({:g}): it learned "
             "nothing, so its scores cannot show removal; train the attackers longer (attackers.epochs) or check "
             "the attribute",
             attr, stat.mean, mean(prefix + "chance")));
-      if (name == prefix + "mae" && stat.mean >= mean(prefix + "mae_constant"))
+      if (name == prefix + "mae" && at_trivial_predictor(metrics, name))
         a.warnings.push_back(fmt::format(
             "the {} attacker on MultVAE (every λ = 0) has MAE {:.4g}, no lower than always predicting the training "
             "median ({:.4g}): it learned nothing, so its scores cannot show removal; train the attackers longer "
@@ -365,31 +379,21 @@ Analysis analyze(const ResultStore& store, const AnalysisOptions& options) {
   // Without a MultVAE point there is no unprotected model to check: an attacker no better than its trivial
   // predictor on every point may show removal or an attacker that learned nothing, and the numbers cannot
   // tell which. Only when every point's model is known (names need the λs: an axis or the sweep text).
-  const auto named = [&](std::size_t i) { return a.model_name(i); };
   bool all_known = true, has_multvae = false;
   for (std::size_t i = 0; i < a.points.size(); ++i) {
-    const auto name = named(i);
+    const auto name = a.model_name(i);
     all_known = all_known && !name.empty();
     has_multvae = has_multvae || name == "MultVAE";
   }
   if (all_known && !has_multvae && !a.points.empty()) {
     for (const auto& [name, stat] : a.points.front().metrics) {
-      const auto attr = attack_attribute(name);
-      if (attr.empty()) continue;
-      const auto prefix = "attack." + attr + ".";
-      const bool bacc = name == prefix + "bacc", mae = name == prefix + "mae";
-      if (!bacc && !mae) continue;
-      const auto trivial = prefix + (bacc ? "chance" : "mae_constant");
-      const bool at_trivial = std::all_of(a.points.begin(), a.points.end(), [&](const Point& p) {
-        const auto v = p.metrics.find(name), t = p.metrics.find(trivial);
-        if (v == p.metrics.end() || t == p.metrics.end()) return false;
-        return bacc ? v->second.mean <= t->second.mean + 0.01 : v->second.mean >= t->second.mean;
-      });
-      if (at_trivial)
+      const bool everywhere = std::all_of(a.points.begin(), a.points.end(),
+                                          [&](const Point& p) { return at_trivial_predictor(p.metrics, name); });
+      if (everywhere)
         a.warnings.push_back(fmt::format(
             "the {} attacker is no better than {} on every point, and no point has every λ = 0: its scores cannot "
             "tell removal from an attacker that learned nothing; add a MultVAE point (every λ = 0) to the grid",
-            attr, bacc ? "chance" : "always predicting the training median"));
+            attack_attribute(name), name.ends_with(".bacc") ? "chance" : "always predicting the training median"));
     }
   }
   return a;
