@@ -112,15 +112,7 @@ double HeadGroup::loss(const HeadTargets& targets, bool backward, float scale, n
   }
   nn::Tensor& dinput = *dy;  // one of the scratch tensors
   if (!mask_.empty()) nn::dropout_backward(mask_, dinput, dinput);
-  // dz = Σ_h (head h's block of d input).
-  const std::int64_t width = dinput.cols();
-  dz->resize(batch_, width);
-  std::copy(dinput.values().begin(), dinput.values().begin() + batch_ * width, dz->values().begin());
-  for (std::int32_t h = 1; h < heads_; ++h) {
-    const float* src = dinput.row(h * batch_).data();
-    float* dst = dz->data();
-    for (std::int64_t i = 0; i < batch_ * width; ++i) dst[i] += src[i];
-  }
+  nn::sum_blocks(dinput, heads_, *dz);  // dz = Σ_h (head h's block of d input)
   return mean;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "check.h"
+#include "kernels.h"
 
 namespace advx::nn {
 
@@ -16,6 +17,15 @@ void axpy(float a, const Tensor& x, Tensor& y) {
 
 void scale(Tensor& x, float a) {
   for (float& v : x.values()) v *= a;
+}
+
+void sum_blocks(const Tensor& stacked, std::int64_t blocks, Tensor& sum) {
+  detail::require(blocks >= 1 && stacked.rows() % blocks == 0, "sum_blocks: {} rows are not {} equal blocks",
+                  stacked.rows(), blocks);
+  const std::int64_t rows = stacked.rows() / blocks, n = rows * stacked.cols();
+  sum.resize(rows, stacked.cols());
+  std::copy(stacked.data(), stacked.data() + n, sum.data());
+  if (blocks > 1) kernels::add_rows_to_row(stacked.data() + n, blocks - 1, n, sum.data());
 }
 
 void split_cols(const Tensor& h, std::int64_t at, Tensor& left, Tensor& right) {

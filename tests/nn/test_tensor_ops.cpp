@@ -31,5 +31,21 @@ TEST(TensorOps, SplitThenConcatIsIdentity) {
   EXPECT_THROW(concat_cols(Tensor(1, 2), Tensor(2, 2), back), std::invalid_argument);
 }
 
+TEST(TensorOps, SumBlocksAddsTheHeadsInOrder) {
+  // Three heads' [2 × 2] blocks stacked head-major. The order shows in float: (1 + 1e8) − 1e8 is 0, and
+  // any other order gives 1.
+  const Tensor stacked(6, 2, std::vector<float>{1, 2, 3, 4, 10, 20, 30, 40, 100, 200, 300, 400});
+  Tensor sum;
+  sum_blocks(stacked, 3, sum);
+  EXPECT_EQ(sum, Tensor(2, 2, std::vector<float>{111, 222, 333, 444}));
+  sum_blocks(stacked, 1, sum);
+  EXPECT_EQ(sum, stacked);
+  const Tensor ordered(3, 1, std::vector<float>{1, 1e8f, -1e8f});
+  sum_blocks(ordered, 3, sum);
+  EXPECT_EQ(sum.data()[0], 0.0f);
+  EXPECT_THROW(sum_blocks(stacked, 4, sum), std::invalid_argument);
+  EXPECT_THROW(sum_blocks(stacked, 0, sum), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace advx::nn
