@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
+  strace                                  # fault injection in the tests (a write killed midway)
   libopenmpi-dev openmpi-bin
   libboost-mpi-dev libboost-serialization-dev
   libdnnl-dev ocl-icd-opencl-dev          # oneDNN's CMake config needs OpenCL's headers

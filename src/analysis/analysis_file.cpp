@@ -1,9 +1,13 @@
 #include "advx/analysis/analysis_file.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
@@ -46,10 +50,27 @@ hid_t open_for_writing(const std::filesystem::path& path) {
 
 }  // namespace
 
-void check_analysis_writable(const std::filesystem::path& path) { H5Fclose(open_for_writing(path)); }
+void check_analysis_writable(const std::filesystem::path& path) {
+  if (::access(path.c_str(), W_OK) != 0)
+    throw InputError(fmt::format("{}: cannot write the analysis into it: {}", path.string(), std::strerror(errno)));
+  // HDF5's own file lock (flock: shared for each reader, exclusive for a writer), tested without opening
+  // the file for writing: HDF5 marks a file open read-write in its superblock, and a process killed before
+  // it clears the mark would have changed the file.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw InputError(fmt::format("{}: cannot write the analysis into it: {}", path.string(), std::strerror(errno)));
+  const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  if (held)
+    throw InputError(fmt::format("{}: cannot open the result file for writing: another process has it open (an h5py "
+                                 "session or notebook: close the file there)",
+                                 path.string()));
+}
 
-void write_analysis(const Analysis& a, const std::filesystem::path& path) {
-  h5::Handle file(open_for_writing(path), H5Fclose);
+namespace {
+
+/// Replaces /analysis in the open file `file` (at `path`, for messages) and closes it.
+void put_analysis(const Analysis& a, h5::Handle file, const std::filesystem::path& path) {
   if (h5::has_link(file.get(), "analysis"))
     h5::check(H5Ldelete(file.get(), "analysis", H5P_DEFAULT), "delete the old /analysis", 0);
   // Entries and attributes in creation order (h5py shows the points' columns as written: config keys
@@ -113,7 +134,51 @@ void write_analysis(const Analysis& a, const std::filesystem::path& path) {
     for (auto r : p.rows) trial_rank[r] = p.rank;
   h5::write_ints(g, "trial_rank", trial_rank);
   group.close();
-  if (file.close() < 0) throw std::runtime_error(fmt::format("{}: HDF5 close failed after writing /analysis", path.string()));
+  errno = 0;
+  if (file.close() < 0)
+    throw std::runtime_error(fmt::format("{}: HDF5 close failed after writing /analysis{}", path.string(),
+                                         errno != 0 ? fmt::format(" ({})", std::strerror(errno)) : ""));
+}
+
+/// A copy of `path` at `copy` with the same owner and mode, or false (and no copy) when this process
+/// cannot make one there: a directory it cannot create files in, or another user's file it cannot give
+/// that owner.
+bool owned_copy(const std::filesystem::path& path, const std::filesystem::path& copy) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  std::error_code ec;
+  std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing, ec);
+  if (!ec && ::chown(copy.c_str(), st.st_uid, st.st_gid) == 0 && ::chmod(copy.c_str(), st.st_mode & 07777) == 0)
+    return true;
+  std::filesystem::remove(copy, ec);
+  return false;
+}
+
+}  // namespace
+
+void write_analysis(const Analysis& a, const std::filesystem::path& path) {
+  // Into a copy that is then renamed over the file: HDF5 changes a file in place in several writes (the
+  // superblock, the free space, the new group), and a process killed between them leaves a file that no
+  // longer opens, trials and all. In place, not atomic, only where no such copy can replace the file:
+  // a directory this user cannot create or rename files in (a read-only or sticky shared one), or
+  // another user's file, whose owner the copy could not keep.
+  const auto copy = std::filesystem::path(path.string() + ".analysis-writing");
+  if (owned_copy(path, copy)) {
+    try {
+      h5::quiet_errors();
+      const hid_t fid = H5Fopen(copy.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+      if (fid < 0) throw std::runtime_error(fmt::format("{}: cannot open the copy for writing", copy.string()));
+      put_analysis(a, h5::Handle(fid, H5Fclose), copy);
+    } catch (...) {
+      std::error_code ec;
+      std::filesystem::remove(copy, ec);
+      throw;
+    }
+    if (::rename(copy.c_str(), path.c_str()) == 0) return;
+    std::error_code ec;
+    std::filesystem::remove(copy, ec);
+  }
+  put_analysis(a, h5::Handle(open_for_writing(path), H5Fclose), path);
 }
 
 }  // namespace advx

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: a small real sweep (2 × 2 λ grid × 2 folds, 3 epochs), then
 #   1. `advx analyze` in every format (text, markdown, csv, json; aggregated and per replicate);
-#   2. --write stores /analysis and leaves /trials, /curves and the root attributes byte-identical;
+#   2. --write stores /analysis and leaves /trials, /curves and the root attributes byte-identical, and a
+#      --write killed at any of its writes leaves the file as it was;
 #   3. --plot writes non-empty PNG and SVG files whose plotted points equal the JSON's numbers, and the
 #      script alone (reading /analysis) highlights the same front;
 #   4. bad inputs (not HDF5, not an advx file, truncated, zero trials, missing metric) exit 2 with one error line;
@@ -121,6 +122,26 @@ assert len(g["trial_rank"]) == 8 and set(g["trial_rank"][()]) <= {1, 2, 3, 4}
 assert list(g["points"]["rank"][()]) == [p["rank"] for p in a["points"]]
 assert abs(g.attrs["hypervolume"] - a["hypervolume"]["value"]) < 1e-12
 PY
+
+# Killed at any of its writes, --write leaves the file as it was, byte for byte: the analysis goes into a
+# copy renamed over the file (in place, HDF5 left a file that no longer opened). strace's fault injection
+# stops the process at its Nth pwrite.
+if command -v strace >/dev/null; then
+  writes=$(strace -f -c -e trace=pwrite64 "$advx" analyze r.h5 --write 2>&1 >/dev/null | awk '$NF == "pwrite64" {print $4}')
+  check "--write makes several writes" test "${writes:-0}" -gt 5
+  whole=0
+  for ((w = 1; w <= ${writes:-0}; w++)); do
+    cp r.h5 killed.h5
+    strace -f -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=KILL:when=$w "$advx" analyze killed.h5 --write \
+      >/dev/null 2>&1
+    cmp -s r.h5 killed.h5 && ((whole += 1))
+  done
+  check "killed at each of its $writes writes, --write left the file untouched every time" test "$whole" -eq "$writes"
+  check "and a later --write replaces the copy it left" "$advx" analyze killed.h5 --write
+  check "and removes it" test ! -e killed.h5.analysis-writing
+else
+  echo "note: no strace: the killed --write checks are skipped"
+fi
 
 # 3. Figures.
 "$advx" analyze r.h5 --plot plots >plot.log 2>&1

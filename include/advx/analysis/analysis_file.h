@@ -22,7 +22,8 @@
 
 namespace advx {
 
-/// Throws InputError when the file cannot be opened for writing.
+/// Replaces /analysis through a copy renamed over the file (a process killed midway leaves the file as it
+/// was); in place where no copy can replace it (see the source). InputError when it cannot be written.
 void write_analysis(const Analysis& analysis, const std::filesystem::path& path);
 
 /// What write_analysis would throw for a file it cannot open for writing, checked before an analysis is
