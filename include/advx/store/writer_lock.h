@@ -15,7 +15,8 @@ class WriterLock {
   /// How the lock's holder writes the result file.
   enum class Writes {
     kWholeFile,  ///< replaces it through a temporary file next to it (sweep, merge): needs the directory
-    kInPlace,    ///< may open it read-write (analyze --write, where it cannot replace it): a read-only directory will do
+    kInPlace,    ///< may open it read-write (analyze --write where it cannot replace it): a read-only
+                 ///< directory will do
   };
 
   WriterLock() = default;  ///< holds nothing
