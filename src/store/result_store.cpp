@@ -342,6 +342,21 @@ struct ResultStore::Impl {
     // A sweep stopped before its first trial finished leaves an empty /trials: zero rows, not an error.
     if (!columns.empty() && (!columns.count("trial_id") || columns.at("trial_id").kind != Column::Kind::kString))
       throw InputError(fmt::format("{}: /trials has no trial_id column", p.string()));
+    // What every reader relies on: how each trial ended, and where in the grid it sits. Without them a
+    // merge or resume would rewrite the file without the column, and analyze would pool grid points.
+    if (n > 0) {
+      const auto require = [&](const std::string& name, const char* what) {
+        const auto it = columns.find(name);
+        if (it == columns.end() || it->second.kind != Column::Kind::kString)
+          throw InputError(fmt::format("{}: /trials has no '{}' column of strings ({}), which every advx result file "
+                                       "with trials has (damaged file?)", p.string(), name, what));
+      };
+      require("status", "how each trial ended: ok, diverged or failed");
+      for (const auto& key : header.grid_keys)
+        if (!columns.count(key))
+          throw InputError(fmt::format("{}: /trials has no '{}' column, a grid key of its sweep (the file's grid_keys "
+                                       "attribute); damaged file?", p.string(), key));
+    }
     // A file of an earlier advx build lists its columns by name: read them in the order a new file has.
     if (!in_creation_order(trials.get(), "/trials")) order_as_written();
     if (has_link("curves")) {

@@ -253,6 +253,23 @@ bad "not HDF5" "text.h5: not an HDF5 file" analyze text.h5
 bad "not an advx file" "other.h5: not an advx result file" analyze other.h5
 bad "truncated" "truncated.h5" analyze truncated.h5
 bad "zero trials" "empty.h5: no finished trials" analyze empty.h5
+# A file missing a column every reader relies on (how each trial ended, a grid key) is damaged: refused
+# by every command, before a merge writes anything (it crashed on a missing status column).
+"$py" - <<'PY'
+import shutil, h5py
+for name, column in (("no-status.h5", "status"), ("no-axis.h5", "adversaries.gender.lambda")):
+    shutil.copy("r.h5", name)
+    with h5py.File(name, "a") as f:
+        del f["trials"][column]
+PY
+for cmd in analyze results; do
+  bad "$cmd: no status column" "no-status.h5: /trials has no 'status' column of strings" $cmd no-status.h5
+  bad "$cmd: no grid column" "no-axis.h5: /trials has no 'adversaries.gender.lambda' column, a grid key" $cmd no-axis.h5
+done
+"$advx" merge --out merged-bad.h5 r.h5 no-status.h5 >merge-bad.txt 2>&1
+check "merge with a damaged input: exit 2" test $? -eq 2
+check "and names it" grep -q "no-status.h5: /trials has no 'status' column" merge-bad.txt
+check "and writes nothing" test ! -e merged-bad.h5 -a ! -e merged-bad.h5.lock
 # Only diverged trials: analyze says so; advx results names each with its message.
 "$advx" sweep "$demo" --out div.h5 --set train.lr=1e20 --set train.epochs=2 --set data.users=600 --set data.items=300 \
   --set 'grid.adversaries.gender.lambda=[0]' --set 'grid.adversaries.age.lambda=[0, 100]' >div.log 2>&1
