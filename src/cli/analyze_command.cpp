@@ -19,6 +19,7 @@
 #include "advx/store/result_store.h"
 #include "advx/store/writer_lock.h"
 #include "commands.h"
+#include "paths.h"
 #include "plan_coverage.h"
 #include "validators.h"
 
@@ -67,13 +68,14 @@ int run_analyze_command(const AnalyzeArgs& args) {
   // --write takes the writer lock before reading: a sweep writing into the file would otherwise replace it
   // (dropping /analysis) or add rows the stored per-row ranks do not cover.
   WriterLock lock;
-  if (args.write && std::filesystem::is_regular_file(args.file)) lock = WriterLock(args.file, WriterLock::Writes::kInPlace);
+  const std::string target = args.write ? through_symlinks(args.file) : args.file;  // what --write replaces
+  if (args.write && std::filesystem::is_regular_file(target)) lock = WriterLock(target, WriterLock::Writes::kInPlace);
   // Checked before the report is printed: a --plot path that cannot be a directory is the whole error.
   if (!args.plot_dir.empty() && std::filesystem::exists(args.plot_dir) && !std::filesystem::is_directory(args.plot_dir))
     throw InputError(fmt::format("--plot {}: exists and is not a directory; expected a directory for the figures",
                                  args.plot_dir));
   const auto store = read_results(args.file);  // first: a file that is no result file is named as such
-  if (args.write) check_analysis_writable(args.file);  // before the report, which would hide the error above it
+  if (args.write) check_analysis_writable(target);  // before the report, which would hide the error above it
   auto analysis = analyze(store, options);
   analysis.plan = plan_coverage(store);
   const auto format = args.format == "csv"        ? ReportFormat::kCsv
@@ -114,7 +116,7 @@ int run_analyze_command(const AnalyzeArgs& args) {
                                                               counted(cover.sweep_trials, "trial"))
                                                : "");
   if (args.write) {
-    write_analysis(analysis, args.file);
+    write_analysis(analysis, target);
     lock = WriterLock();  // released before the plot script runs
     note << fmt::format("wrote the front and ranks to {}:/analysis\n", args.file);
   }

@@ -240,7 +240,9 @@ void add_data_commands(CLI::App& app, Command& selected) {
                                   "Write one fold's split as TSV files (for an independent implementation to train on)");
   add_source_options(ex, *exp);
   ex->add_option("--fold", exp->split.fold, "Fold to export")->capture_default_str();
-  ex->add_option("--out", exp->out, "Output directory (created)")->required();
+  ex->add_option("--out", exp->out, "Output directory (created)")
+      ->required()
+      ->check(non_empty("a directory", false));
   ex->add_flag("--force", exp->force, "Replace a split already exported to --out");
   ex->callback([exp, &selected] {
     selected = [exp] {
@@ -264,7 +266,9 @@ void add_data_commands(CLI::App& app, Command& selected) {
 
   auto synth = std::make_shared<std::pair<std::string, SyntheticOptions>>();
   auto* syn = data->add_subcommand("synth", "Write a synthetic data set with planted attribute signal (MovieLens-1M format)");
-  syn->add_option("--out", synth->first, "Output directory (created)")->required();
+  syn->add_option("--out", synth->first, "Output directory (created)")
+      ->required()
+      ->check(non_empty("a directory", false));
   syn->add_option("--users", synth->second.users, "Number of users")->check(in_range(10, 10'000'000))->capture_default_str();
   syn->add_option("--items", synth->second.items, "Number of items")->check(in_range(50, 10'000'000))->capture_default_str();
   syn->add_option("--seed", synth->second.seed, "Generator seed")->capture_default_str();

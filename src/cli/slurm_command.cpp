@@ -137,7 +137,9 @@ void add_slurm_command(CLI::App& app, Command& selected) {
   auto a = std::make_shared<SlurmArgs>();
   auto* cmd = app.add_subcommand("slurm", "Write a ready sbatch script for a sweep (and submit it with --submit)");
   cmd->add_option("sweep-file", a->sweep, "Sweep file (YAML)")->required();
-  cmd->add_option("--out", a->out, "Result file (HDF5) the job writes")->required();
+  cmd->add_option("--out", a->out, "Result file (HDF5) the job writes")
+      ->required()
+      ->check(non_empty("a result file name", false));
   auto* ranks = cmd->add_option("--ranks", a->ranks, "MPI ranks (tasks) of the job (not with --array: one process per task)")
                     ->check(in_range(1, 100000))
                     ->capture_default_str();

@@ -30,6 +30,7 @@
 #include "advx/sweep/sweep_runner.h"
 #include "commands.h"
 #include "error_text.h"
+#include "paths.h"
 #include "plan_coverage.h"
 #include "validators.h"
 
@@ -86,6 +87,9 @@ int run_sweep_command(const SweepArgs& a) {
   // SIGPIPE: the reader of stdout went away (`advx sweep … | head`). Dying there left the lock behind
   // and the trials in flight lost; it stops the run as the signals above do, and says so on stderr.
   std::signal(SIGPIPE, on_stop_signal);
+  // SIGHUP: the terminal of a plain `advx sweep` closed (an ssh session dropped). Under mpirun the ranks
+  // get SIGTERM instead.
+  std::signal(SIGHUP, on_stop_signal);
   // Serialized: on rank 0 the coordinator thread makes MPI calls while the main thread trains (and
   // never calls MPI).
   mpi::environment env(mpi::threading::serialized, true);
@@ -398,7 +402,10 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
   auto sa = std::make_shared<SweepArgs>();
   auto* sweep = app.add_subcommand("sweep", "Run every trial of a sweep file's grid across MPI ranks into one HDF5 file");
   sweep->add_option("sweep-file", sa->sweep, "Sweep file (YAML)")->required();
-  sweep->add_option("--out", sa->out, "Result file (HDF5); rerunning resumes it")->required();
+  sweep->add_option("--out", sa->out, "Result file (HDF5); rerunning resumes it")
+      ->required()
+      ->check(non_empty("a result file name", false))
+      ->transform([](std::string path) { return through_symlinks(path); }, "");
   sweep->add_option("--set", sa->sets, "Override a setting (key.path=value; grid.<key>=[...] changes an axis)");
   sweep->add_option("--threads", sa->threads, "oneDNN/OpenMP threads per rank (with mpirun, add --bind-to none for > 1)")
       ->check(in_range(1, 1024));
@@ -412,7 +419,10 @@ void add_sweep_commands(CLI::App& app, Command& selected) {
 
   auto merge_args = std::make_shared<std::pair<std::string, std::vector<std::string>>>();
   auto* merge = app.add_subcommand("merge", "Merge shard result files of one sweep into one file (each trial once)");
-  merge->add_option("--out", merge_args->first, "Merged result file (created, or extended if it is of the same sweep)")->required();
+  merge->add_option("--out", merge_args->first, "Merged result file (created, or extended if it is of the same sweep)")
+      ->required()
+      ->check(non_empty("a result file name", false))
+      ->transform([](std::string path) { return through_symlinks(path); }, "");
   // Missing files are reported by the reader ("result file not found"), after a missing --out.
   merge->add_option("shard-files", merge_args->second, "Shard result files")->required();
   merge->callback([merge_args, &selected] {

@@ -45,12 +45,13 @@ inline CLI::Validator finite_number() {
 }
 
 /// Refuses an empty (or blank) value: for options whose absence means "the default", `--objectives ''`
-/// would otherwise silently mean the default too.
-inline CLI::Validator non_empty(const std::string& expected) {
+/// would otherwise silently mean the default too; for a required file name, '' is no name at all.
+inline CLI::Validator non_empty(const std::string& expected, bool has_default = true) {
   return CLI::Validator(
-      [expected](std::string& text) -> std::string {
+      [expected, has_default](std::string& text) -> std::string {
         return text.find_first_not_of(" \t") == std::string::npos
-                   ? fmt::format("empty value; expected {} (leave the option out for the default)", expected)
+                   ? fmt::format("empty value; expected {}{}", expected,
+                                 has_default ? " (leave the option out for the default)" : "")
                    : "";
       },
       "NONEMPTY");

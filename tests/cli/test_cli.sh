@@ -325,6 +325,38 @@ checks=$((checks + 1))
 expect 0 "finished $tmp/pipe.h5: 16 trials planned, [1-9][0-9]* already done" -- \
   "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/pipe.h5" --set data.path="$tmp/gdata" --set data.users=100 --set data.items=60
 
+# SIGHUP (the terminal of a plain run closed) stops the run as Ctrl-C does: exit 128 + 1, no lock left.
+"$advx" sweep "$sweeps/demo.yaml" --out "$tmp/hup.h5" --set data.path="$tmp/gdata" --set data.users=100 \
+  --set data.items=60 --set train.epochs=400 >"$tmp/hup.out" 2>&1 &
+hup=$!
+for _ in $(seq 600); do grep -q '^\[ *1/' "$tmp/hup.out" && break; sleep 0.1; done
+kill -HUP $hup
+wait $hup
+rc=$?
+checks=$((checks + 1))
+[[ $rc -eq 129 && ! -e $tmp/hup.h5.lock ]] && grep -q "^stopped $tmp/hup.h5" "$tmp/hup.out" ||
+  { echo "FAIL: SIGHUP to advx sweep: exit $rc, lock $(ls "$tmp"/hup.h5.lock 2>&1)"; cat "$tmp/hup.out"; failures=$((failures + 1)); }
+
+# --out through a symbolic link writes the link's target, and the link stays a link (the rename that
+# replaces the file replaced the link itself, and the target kept its old trials); likewise merge and
+# analyze --write. An empty --out is no file name.
+mkdir -p "$tmp/real" && ln -s real/linked.h5 "$tmp/link.h5" && ln -s real/merged.h5 "$tmp/mlink.h5"
+expect 0 "finished $tmp/real/linked.h5: 16 trials planned, 0 already done, 16 run now" -- \
+  "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/link.h5" --set data.path="$tmp/gdata" --set data.users=100 \
+  --set data.items=60 --set train.epochs=1
+expect 0 "" -- "$advx" analyze "$tmp/link.h5" --write
+expect 0 "$tmp/real/merged.h5: 16 trials \(16 added\)" -- "$advx" merge --out "$tmp/mlink.h5" "$tmp/link.h5"
+checks=$((checks + 1))
+[[ -L $tmp/link.h5 && -L $tmp/mlink.h5 && ! -e $tmp/link.h5.lock ]] && h5ls "$tmp/real/linked.h5" | grep -q '^analysis' &&
+  "$advx" results "$tmp/real/merged.h5" | grep -q "16 of 16 trials recorded" ||
+  { echo "FAIL: --out through a symbolic link"; ls -la "$tmp" "$tmp/real"; failures=$((failures + 1)); }
+expect 2 "^advx: error: --out: empty value; expected a result file name\$" -- "$advx" sweep "$sweeps/demo.yaml" --out ""
+one_line_error
+expect 2 "^advx: error: --out: empty value; expected a result file name\$" -- "$advx" merge --out "" "$tmp/link.h5"
+expect 2 "^advx: error: --out: empty value; expected a directory\$" -- "$advx" data synth --out " "
+expect 2 "^advx: error: --out: empty value; expected a result file name \(leave the option out" -- \
+  "$advx" plan "$sweeps/demo.yaml" --out ""
+
 # More threads than the CPUs the process may run on (mpirun's default binding, here taskset): a warning.
 expect 0 "^warning: --threads 2, but this process may run on only 1 CPU: the threads take turns and slow each other down\$" -- \
   env -u SLURM_JOB_ID -u OMPI_COMM_WORLD_SIZE taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound.h5" --threads 2 --set data.path="$tmp/gdata" \
