@@ -595,6 +595,15 @@ void ResultStore::add_host(const std::string& host) {
 
 void ResultStore::set_attribute(const std::string& name, const std::string& value) { impl_->extra_attrs[name] = value; }
 
+void ResultStore::renumber(const std::map<std::string, std::int64_t>& index_of_trial) {
+  auto& m = *impl_;
+  const auto it = m.columns.find("trial_index");
+  if (!m.columns.count("trial_id") || it == m.columns.end() || it->second.kind != Column::Kind::kInt) return;
+  const auto& ids = m.columns.at("trial_id").s;
+  for (std::size_t r = 0; r < ids.size() && r < it->second.i.size(); ++r)
+    if (const auto found = index_of_trial.find(ids[r]); found != index_of_trial.end()) it->second.i[r] = found->second;
+}
+
 void ResultStore::write() { impl_->write_file(); }
 
 }  // namespace advx

@@ -598,6 +598,9 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
       file_unchanged = pending.empty() && store->rows() > 0 && store->moved_aside().empty() && stored &&
                        !store->attribute("run_finished").empty() && same_plan();
       if (!file_unchanged) {
+        std::map<std::string, std::int64_t> index_of_trial;
+        for (const auto& t : plan.trials) index_of_trial.emplace(t.id, t.index);
+        store->renumber(index_of_trial);
         for (const auto& h : hosts) store->add_host(h);
         store->set_attribute("run_started", now_text());
         store->set_attribute("run_finished", "");

@@ -357,6 +357,28 @@ expect 2 "^advx: error: --out: empty value; expected a directory\$" -- "$advx" d
 expect 2 "^advx: error: --out: empty value; expected a result file name \(leave the option out" -- \
   "$advx" plan "$sweeps/demo.yaml" --out ""
 
+# A grid grown between runs moves trials to other plan indices: the trials already in the file get their
+# new trial_index, so the file orders its trials as one run on the grown grid from the start (it kept the
+# old indices, and analyze listed the points in another order).
+grow=(--set data.path="$tmp/gdata" --set data.users=100 --set data.items=60 --set train.epochs=1 --set attackers.epochs=1)
+"$advx" sweep "$sweeps/demo.yaml" --out "$tmp/grow.h5" "${grow[@]}" >/dev/null 2>&1
+for out in grow grown; do
+  "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/$out.h5" "${grow[@]}" \
+    --set 'grid.adversaries.age.lambda=[0, 5, 10, 100, 1000]' >/dev/null 2>&1
+done
+checks=$((checks + 1))
+/usr/bin/python3 - "$tmp/grow.h5" "$tmp/grown.h5" <<'PY' || { echo "FAIL: trial_index after a grown grid"; failures=$((failures + 1)); }
+import sys, h5py
+def index(path):
+    t = h5py.File(path, "r")["trials"]
+    return dict(zip(t["trial_id"].asstr()[()], t["trial_index"][()].tolist()))
+grown, clean = index(sys.argv[1]), index(sys.argv[2])
+assert len(clean) == 20 and grown == clean, (grown, clean)
+PY
+[[ "$("$advx" analyze "$tmp/grow.h5" --format csv 2>/dev/null)" == "$("$advx" analyze "$tmp/grown.h5" --format csv 2>/dev/null)" ]] ||
+  { echo "FAIL: analyze of a grown grid's file differs from one run on that grid"; failures=$((failures + 1)); }
+checks=$((checks + 1))
+
 # More threads than the CPUs the process may run on (mpirun's default binding, here taskset): a warning.
 expect 0 "^warning: --threads 2, but this process may run on only 1 CPU: the threads take turns and slow each other down\$" -- \
   env -u SLURM_JOB_ID -u OMPI_COMM_WORLD_SIZE taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound.h5" --threads 2 --set data.path="$tmp/gdata" \

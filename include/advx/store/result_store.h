@@ -108,6 +108,10 @@ class ResultStore {
   void add_host(const std::string& host);
   /// Sets a free-form string attribute on the root (e.g. run_started), written with the next write.
   void set_attribute(const std::string& name, const std::string& value);
+  /// Sets the trial_index of each row whose trial is in `index_of_trial` (trial id → its index in the
+  /// current plan), written with the next write: a grid or replicate count grown since the row was
+  /// written moves trials to other indices, and readers order trials by them. Other rows keep theirs.
+  void renumber(const std::map<std::string, std::int64_t>& index_of_trial);
   /// Writes the file now (atomic replace).
   void write();
 
