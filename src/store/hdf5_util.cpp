@@ -55,6 +55,14 @@ void write_1d(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_
 
 void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+namespace {
+// No HDF5 clean-up at process exit. advx closes every file it opens (Handle), and checks the close;
+// a file whose close failed (a full disk) stays in HDF5's tables, and HDF5 1.10's exit-time clean-up
+// then tries to close it again and crashes (a segfault after the error message, exit 139). Set during
+// static initialisation, before any other HDF5 call, as H5dont_atexit requires.
+const bool kNoExitCleanup = H5dont_atexit() >= 0;
+}  // namespace
+
 hid_t check(hid_t id, const std::string& what) {
   if (id < 0) throw std::runtime_error(fmt::format("HDF5: cannot {}", what));
   return id;

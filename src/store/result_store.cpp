@@ -183,6 +183,27 @@ struct ResultStore::Impl {
   void write_file() {
     h5::quiet_errors();
     const auto tmp = std::filesystem::path(path.string() + ".writing");
+    try {
+      write_into(tmp);
+    } catch (const std::exception& e) {
+      // A failed write leaves no half file behind to fill the disk further; HDF5's messages do not say
+      // why a write failed, and the usual reason is a full disk.
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      const auto dir = tmp.has_parent_path() ? tmp.parent_path() : std::filesystem::path(".");
+      const auto space = std::filesystem::space(dir, ec);
+      if (!ec && space.available < (std::uintmax_t{1} << 20))
+        throw std::runtime_error(fmt::format("{} (the file system holding it has {} bytes free)", e.what(),
+                                             space.available));
+      throw;
+    }
+    // rename() replaces the file atomically: a process killed at any moment leaves the old or the new
+    // version, both complete. No fsync: it would cost tens of milliseconds per trial and only guards
+    // against a power loss, not against a crash of advx or of the job.
+    std::filesystem::rename(tmp, path);
+  }
+
+  void write_into(const std::filesystem::path& tmp) {
     {
       auto file = h5::create_file(tmp.string());
       const hid_t root = file.get();
@@ -232,10 +253,6 @@ struct ResultStore::Impl {
       }
       if (file.close() < 0) throw std::runtime_error(fmt::format("{}: HDF5 close failed", tmp.string()));
     }
-    // rename() replaces the file atomically: a process killed at any moment leaves the old or the new
-    // version, both complete. No fsync: it would cost tens of milliseconds per trial and only guards
-    // against a power loss, not against a crash of advx or of the job.
-    std::filesystem::rename(tmp, path);
   }
 
   /// Reads the whole file; with `header_only`, the root attributes (what identifies the sweep) and no rows.

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -430,7 +431,12 @@ void Trainer::save_checkpoint(const std::filesystem::path& path, std::string_vie
       w.pod(r.seconds);
     }
     w.pod(kCheckpointMagic);
-    if (!out.flush()) throw std::runtime_error(fmt::format("{}: write failed", tmp.string()));
+    if (!out.flush()) {
+      const int err = errno;  // the failed write's (a full disk, usually)
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw std::runtime_error(fmt::format("{}: write failed: {}", tmp.string(), std::strerror(err)));
+    }
   }
   std::filesystem::rename(tmp, path);
 }

@@ -379,6 +379,24 @@ PY
   { echo "FAIL: analyze of a grown grid's file differs from one run on that grid"; failures=$((failures + 1)); }
 checks=$((checks + 1))
 
+# A full disk (a small tmpfs; root only): the sweep fails with exit 1 (not 2: no input is at fault), says
+# how little space is left, and leaves no half-written file; a rerun fails the same way instead of
+# crashing in HDF5's exit-time clean-up (it segfaulted after its message).
+if [[ $EUID -eq 0 ]] && mkdir -p "$tmp/full" && mount -t tmpfs -o size=24k tmpfs "$tmp/full" 2>/dev/null; then
+  for run in first second; do
+    "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/full/x.h5" --set data.path="$tmp/gdata" --set data.users=100 \
+      --set data.items=60 --set train.epochs=1 >"$tmp/full.log" 2>&1
+    rc=$?
+    checks=$((checks + 1))
+    [[ $rc -eq 1 ]] && grep -q "^advx: failed on rank 0: .*x.h5.writing.* (the file system holding it has [0-9]* bytes free)$" \
+      "$tmp/full.log" && ! ls "$tmp/full"/*.writing >/dev/null 2>&1 ||
+      { echo "FAIL: $run sweep on a full disk: exit $rc"; cat "$tmp/full.log"; ls -la "$tmp/full"; failures=$((failures + 1)); }
+  done
+  umount "$tmp/full"
+else
+  echo "note: not root or no tmpfs mount: the full-disk checks are skipped"
+fi
+
 # More threads than the CPUs the process may run on (mpirun's default binding, here taskset): a warning.
 expect 0 "^warning: --threads 2, but this process may run on only 1 CPU: the threads take turns and slow each other down\$" -- \
   env -u SLURM_JOB_ID -u OMPI_COMM_WORLD_SIZE taskset -c 0 "$advx" sweep "$sweeps/demo.yaml" --out "$tmp/bound.h5" --threads 2 --set data.path="$tmp/gdata" \
