@@ -17,6 +17,9 @@ namespace advx::config_detail {
 namespace {
 
 constexpr std::int64_t kInt32Max = std::numeric_limits<std::int32_t>::max();
+// Layer widths and head counts. Beyond 2^20 a single layer over a catalogue of a few thousand items holds
+// tens of GB of parameters, and sizes near kInt32Max overflow the shapes built from them (2·latent).
+constexpr std::int64_t kMaxWidth = std::int64_t{1} << 20;
 
 // ---- Scalar parsing. Strict on purpose: "1.5" is not an integer and "1e3" is not one either, so a
 // typo cannot silently truncate to something plausible.
@@ -138,11 +141,13 @@ Key<Target> real(std::string name, std::optional<Bound> lo, std::optional<Bound>
           [=](const Target& t) { return fmt::format("{}", ref(t)); }};
 }
 
-/// A list of positive integers (layer sizes, cut-offs).
+/// A list of integers in 1..max (layer sizes, cut-offs).
 template <class Target, class Ref>
-Key<Target> integer_list(std::string name, bool allow_empty, std::string description, Ref ref) {
+Key<Target> integer_list(std::string name, bool allow_empty, std::string description, Ref ref,
+                         std::int64_t max = kInt32Max) {
   using Value = typename FieldOf<Target, Ref>::value_type;
-  std::string type = allow_empty ? "a list of positive integers" : "a non-empty list of positive integers";
+  const std::string items = max == kInt32Max ? "positive integers" : fmt::format("integers in [1, {}]", max);
+  std::string type = allow_empty ? "a list of " + items : "a non-empty list of " + items;
   return Key<Target>{std::move(name), type, std::move(description),
           [=](Target& t, const YAML::Node& n) {
             if (!n.IsSequence() || (!allow_empty && n.size() == 0)) bad(type, n);
@@ -150,7 +155,7 @@ Key<Target> integer_list(std::string name, bool allow_empty, std::string descrip
             for (const auto& item : n) {
               if (!item.IsScalar()) bad(type, n);
               const auto v = parse_integer_text<std::int64_t>(item.Scalar());
-              if (!v || *v < 1 || *v > kInt32Max) bad(type, n);
+              if (!v || *v < 1 || *v > max) bad(type, n);
               values.push_back(static_cast<Value>(*v));
             }
             ref(t) = std::move(values);
@@ -317,9 +322,9 @@ std::vector<Key<SweepSettings>> make_fixed_keys() {
               [](auto& s) -> auto& { return s.trial.split.foldin; }));
 
   // model
-  add(integer<S>("model.latent", 1, kInt32Max, "Latent size.", [](auto& s) -> auto& { return s.trial.model.latent; }));
+  add(integer<S>("model.latent", 1, kMaxWidth, "Latent size.", [](auto& s) -> auto& { return s.trial.model.latent; }));
   add(integer_list<S>("model.hidden", true, "Encoder hidden sizes, the decoder mirrors them; [] = linear (the reference).",
-                      [](auto& s) -> auto& { return s.trial.model.hidden; }));
+                      [](auto& s) -> auto& { return s.trial.model.hidden; }, kMaxWidth));
   add(choice<S>("model.activation", kActivations, "Activation between hidden layers (unused when `model.hidden` is []).",
                 [](auto& s) -> auto& { return s.trial.model.activation; }));
   add(real<S>("model.input_dropout", ge(0), lt(1), "Dropout on the input row, before L2 normalisation.",
@@ -361,7 +366,7 @@ std::vector<Key<SweepSettings>> make_fixed_keys() {
   add(integer_list<S>("attackers.hidden", true,
                       "Hidden sizes of every attacker (activation: relu for categorical, sigmoid for continuous "
                       "attributes, as the reference).",
-                      [](auto& s) -> auto& { return s.trial.attackers.hidden; }));
+                      [](auto& s) -> auto& { return s.trial.attackers.hidden; }, kMaxWidth));
   add(real<S>("attackers.dropout", ge(0), lt(1), "Dropout on the attacker's input (μ).",
               [](auto& s) -> auto& { return s.trial.attackers.dropout; }));
   add(real<S>("attackers.lr", gt(0), kUnbounded, "Attacker Adam learning rate (one Adam for all attackers).",
@@ -419,10 +424,10 @@ std::vector<Key<AdversaryConfig>> make_adversary_keys() {
                          [](auto& a) -> auto& { return a.lambda; }));
   keys.push_back(real<V>("loss_weight", ge(0), kUnbounded, "Weight of the group's mean head loss in the total loss.",
                          [](auto& a) -> auto& { return a.loss_weight; }));
-  keys.push_back(integer<V>("heads", 1, kInt32Max, "Parallel heads reading the reversed latent code.",
+  keys.push_back(integer<V>("heads", 1, kMaxWidth, "Parallel heads reading the reversed latent code.",
                             [](auto& a) -> auto& { return a.head.heads; }));
   keys.push_back(integer_list<V>("hidden", true, "Hidden sizes of each head; [] = linear head.",
-                                 [](auto& a) -> auto& { return a.head.hidden; }));
+                                 [](auto& a) -> auto& { return a.head.hidden; }, kMaxWidth));
   Key<V> activation = choice<V>("activation", kActivations, "Activation of the head's hidden layers.",
                                 [](auto& a) -> auto& { return a.head.activation; });
   activation.default_text = "relu (categorical), sigmoid (continuous)";

@@ -461,7 +461,7 @@ TEST(KeyReference, ListsEveryKeyOnce) {
   for (const char* key : {"| `name` |", "| `threads` |", "| `seeds` |", "| `replicates` |", "| `grid.<key>` |"}) {
     EXPECT_NE(md.find(key), std::string::npos) << key;
   }
-  EXPECT_NE(md.find("| `model.latent` | a positive integer | `100` |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `model.latent` | an integer in [1, 1048576] | `100` |"), std::string::npos) << md;
   EXPECT_NE(md.find("| `data.path` | a path | required |"), std::string::npos) << md;
   EXPECT_NE(md.find("| `split.foldin` | a number in (0, 1) | `0.2` |"), std::string::npos) << md;
 }
