@@ -332,8 +332,11 @@ struct ResultStore::Impl {
       const auto where = fmt::format("{}: /trials/{}", p.string(), name);
       if (!info.opened) throw InputError(fmt::format("{} cannot be opened as a dataset (damaged file?)", where));
       if (info.dims.size() != 1 || info.kind == h5::Kind::kOther)
-        throw InputError(fmt::format("{} is not a column advx writes (expected a 1-D float, integer or string "
-                                     "dataset, found {} dimension(s))", where, info.dims.size()));
+        throw InputError(fmt::format("{} is not a column advx writes (expected a 1-D float, integer or "
+                                     "variable-length string dataset, found {})", where,
+                                     info.dims.size() != 1 ? fmt::format("{} dimension(s)", info.dims.size())
+                                                           : "another type, e.g. fixed-length strings: write "
+                                                             "h5py.string_dtype() strings"));
       Column c;
       try {
         if (info.kind == h5::Kind::kFloat) {

@@ -261,7 +261,15 @@ for name, column in (("no-status.h5", "status"), ("no-axis.h5", "adversaries.gen
     shutil.copy("r.h5", name)
     with h5py.File(name, "a") as f:
         del f["trials"][column]
+import numpy as np
+shutil.copy("r.h5", "fixed-strings.h5")
+with h5py.File("fixed-strings.h5", "a") as f:  # as np.array(..., dtype="S") writes them
+    hosts = f["trials"]["host"].asstr()[()]
+    del f["trials"]["host"]
+    f["trials"].create_dataset("host", data=np.array(hosts, dtype="S"))
 PY
+bad "fixed-length strings" "fixed-strings.h5: /trials/host is not a column advx writes (expected a 1-D float, integer or variable-length string dataset, found another type, e.g. fixed-length strings" \
+  analyze fixed-strings.h5
 for cmd in analyze results; do
   bad "$cmd: no status column" "no-status.h5: /trials has no 'status' column of strings" $cmd no-status.h5
   bad "$cmd: no grid column" "no-axis.h5: /trials has no 'adversaries.gender.lambda' column, a grid key" $cmd no-axis.h5
