@@ -11,13 +11,6 @@
 
 namespace advx::cli {
 
-namespace {
-
-/// The ids of the trials the file's last run planned, rebuilt from what the file records of that run: the
-/// sweep text, its overrides and the shard (a trial's id depends on its grid values only; advx merge
-/// rebuilds plans the same way). None when they cannot be trusted: a file of an advx that did not record
-/// the overrides, a sweep text this advx no longer reads, or a plan of another size than the recorded
-/// planned_trials (a merge of shards of different grids takes one shard's text).
 std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store, std::int64_t& sweep_trials) {
   const auto& h = store.header();
   // planned_trials 0 is a plan too: a shard whose part of a shrunken grid is empty (its old rows stay).
@@ -40,8 +33,6 @@ std::optional<std::set<std::string>> planned_trial_ids(const ResultStore& store,
     return std::nullopt;
   }
 }
-
-}  // namespace
 
 PlanCoverage plan_coverage(const ResultStore& store) {
   PlanCoverage c;

@@ -205,11 +205,23 @@ int run_results_command(const std::string& path, bool csv) {
     if (const auto started = store.attribute("run_started"); !started.empty() && store.attribute("run_finished").empty())
       fmt::print("its last run (started {}) has not finished: it was stopped or killed, or is still running\n", started);
     std::error_code ec;
-    std::size_t checkpoints_held = 0;
-    for (const auto& e : std::filesystem::directory_iterator(checkpoint_dir(path), ec))
-      checkpoints_held += e.path().extension() == ".ckpt" ? 1 : 0;
-    if (checkpoints_held > 0)
-      fmt::print("{} in {}: rerunning the sweep resumes them from there\n", counted(checkpoints_held, "trial checkpoint"),
+    // Checkpoints are named by trial id: those of trials the last run no longer planned (a shrunken grid)
+    // are only resumed by a run that plans them again.
+    std::int64_t sweep_trials = 0;
+    const auto planned = planned_trial_ids(store, sweep_trials);
+    std::size_t checkpoints_held = 0, unplanned = 0;
+    for (const auto& e : std::filesystem::directory_iterator(checkpoint_dir(path), ec)) {
+      if (e.path().extension() != ".ckpt") continue;
+      ++checkpoints_held;
+      if (planned && !planned->count(e.path().stem().string())) ++unplanned;
+    }
+    if (checkpoints_held > unplanned)
+      fmt::print("{} in {}: rerunning the sweep resumes them from there\n",
+                 counted(static_cast<std::int64_t>(checkpoints_held - unplanned), "trial checkpoint"),
+                 checkpoint_dir(path).string());
+    if (unplanned > 0)
+      fmt::print("{} in {} of trials the last run did not plan: only a run whose grid has them again resumes "
+                 "them\n", counted(static_cast<std::int64_t>(unplanned), "trial checkpoint"),
                  checkpoint_dir(path).string());
     // Failed and diverged trials have no checkpoint (one CSV row each with empty metrics): name them here,
     // with their message.

@@ -336,6 +336,14 @@ rc=$?
 checks=$((checks + 1))
 [[ $rc -eq 129 && ! -e $tmp/hup.h5.lock ]] && grep -q "^stopped $tmp/hup.h5" "$tmp/hup.out" ||
   { echo "FAIL: SIGHUP to advx sweep: exit $rc, lock $(ls "$tmp"/hup.h5.lock 2>&1)"; cat "$tmp/hup.out"; failures=$((failures + 1)); }
+# Its trial in flight was checkpointed; after a run of a grid without that trial, advx results says the
+# checkpoint is not one a rerun resumes.
+expect 0 "^1 trial checkpoint in $tmp/hup.h5.ckpt: rerunning the sweep resumes" -- "$advx" results "$tmp/hup.h5"
+"$advx" sweep "$sweeps/demo.yaml" --out "$tmp/hup.h5" --set data.path="$tmp/gdata" --set data.users=100 \
+  --set data.items=60 --set train.epochs=400 --set 'grid.adversaries.gender.lambda=[1000]' \
+  --set 'grid.adversaries.age.lambda=[1000]' >/dev/null 2>&1
+expect 0 "^1 trial checkpoint in $tmp/hup.h5.ckpt of trials the last run did not plan: only a run whose grid has them" -- \
+  "$advx" results "$tmp/hup.h5"
 
 # --out through a symbolic link writes the link's target, and the link stays a link (the rename that
 # replaces the file replaced the link itself, and the target kept its old trials); likewise merge and
