@@ -43,29 +43,40 @@ hid_t open_for_writing(const std::filesystem::path& path) {
   // HDF5's file locks: a reader in another process (an h5py session, a notebook) keeps writers out.
   if (fid < 0)
     throw InputError(fmt::format("{}: cannot open the result file for writing: another process has it open (an h5py "
-                                 "session or notebook: close the file there), or it is not HDF5",
+                                 "session or notebook, or another advx reading it: close the file there), or it is "
+                                 "not HDF5",
                                  path.string()));
   return fid;
 }
 
 }  // namespace
 
-void check_analysis_writable(const std::filesystem::path& path) {
+namespace {
+
+constexpr const char* kInUse =
+    "{}: cannot open the result file for writing: another process has it open (an h5py session or notebook, "
+    "or another advx reading it: close the file there)";
+
+/// The file opened read-write and locked with HDF5's own lock (flock: shared for each reader, exclusive
+/// for a writer), or InputError when it cannot be written or another process has it open. A plain open
+/// does not touch the file: HDF5's read-write open marks its superblock, and a process killed before
+/// the mark is cleared would have changed it. Read-write because on NFS an exclusive flock needs it.
+int lock_for_writing(const std::filesystem::path& path) {
   if (::access(path.c_str(), W_OK) != 0)
     throw InputError(fmt::format("{}: cannot write the analysis into it: {}", path.string(), std::strerror(errno)));
-  // HDF5's own file lock (flock: shared for each reader, exclusive for a writer), tested without opening
-  // the file for writing: HDF5 marks a file open read-write in its superblock, and a process killed before
-  // it clears the mark would have changed the file.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0)
     throw InputError(fmt::format("{}: cannot write the analysis into it: {}", path.string(), std::strerror(errno)));
-  const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  ::close(fd);
-  if (held)
-    throw InputError(fmt::format("{}: cannot open the result file for writing: another process has it open (an h5py "
-                                 "session or notebook: close the file there)",
-                                 path.string()));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    ::close(fd);
+    throw InputError(fmt::format(fmt::runtime(kInUse), path.string()));
+  }
+  return fd;
 }
+
+}  // namespace
+
+void check_analysis_writable(const std::filesystem::path& path) { ::close(lock_for_writing(path)); }
 
 namespace {
 
@@ -140,18 +151,46 @@ void put_analysis(const Analysis& a, h5::Handle file, const std::filesystem::pat
                                          errno != 0 ? fmt::format(" ({})", std::strerror(errno)) : ""));
 }
 
-/// A copy of `path` at `copy` with the same owner and mode, or false (and no copy) when this process
-/// cannot make one there: a directory it cannot create files in, or another user's file it cannot give
-/// that owner.
-bool owned_copy(const std::filesystem::path& path, const std::filesystem::path& copy) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return false;
-  std::error_code ec;
-  std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing, ec);
-  if (!ec && ::chown(copy.c_str(), st.st_uid, st.st_gid) == 0 && ::chmod(copy.c_str(), st.st_mode & 07777) == 0)
-    return true;
-  std::filesystem::remove(copy, ec);
-  return false;
+bool permission_error(int err) { return err == EACCES || err == EPERM || err == EROFS; }
+
+/// Copies the file open at `from` (its stat `st`) to a new file `copy` with the same owner and mode.
+/// False, and no copy, when this process may not make one there (a directory it cannot create files
+/// in, another user's file it cannot give that owner); any other failure (a full disk) throws. The name
+/// is unlinked and created anew (O_EXCL | O_NOFOLLOW): a symbolic link planted at it is never followed.
+bool owned_copy(int from, const struct stat& st, const std::filesystem::path& copy) {
+  ::unlink(copy.c_str());
+  const int to = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (to < 0) {
+    if (permission_error(errno)) return false;
+    throw std::runtime_error(fmt::format("{}: cannot create the copy for --write: {}", copy.string(),
+                                         std::strerror(errno)));
+  }
+  const auto fail = [&](const char* what) {
+    const int err = errno;
+    ::close(to);
+    ::unlink(copy.c_str());
+    return std::runtime_error(fmt::format("{}: cannot {} the copy for --write: {}", copy.string(), what,
+                                          std::strerror(err)));
+  };
+  loff_t in_off = 0;
+  while (in_off < st.st_size) {
+    const ssize_t n = ::copy_file_range(from, &in_off, to, nullptr, static_cast<std::size_t>(st.st_size - in_off), 0);
+    if (n < 0) throw fail("write");
+    if (n == 0) break;  // the file shrank meanwhile: no writer holds the lock, so it cannot, but do not spin
+  }
+  if (::fchown(to, st.st_uid, st.st_gid) != 0 || ::fchmod(to, st.st_mode & 07777) != 0) {
+    if (!permission_error(errno)) throw fail("set the owner of");
+    ::close(to);
+    ::unlink(copy.c_str());
+    return false;
+  }
+  if (::close(to) != 0) {
+    const int err = errno;
+    ::unlink(copy.c_str());
+    throw std::runtime_error(fmt::format("{}: cannot write the copy for --write: {}", copy.string(),
+                                         std::strerror(err)));
+  }
+  return true;
 }
 
 }  // namespace
@@ -159,25 +198,41 @@ bool owned_copy(const std::filesystem::path& path, const std::filesystem::path& 
 void write_analysis(const Analysis& a, const std::filesystem::path& path) {
   // Into a copy that is then renamed over the file: HDF5 changes a file in place in several writes (the
   // superblock, the free space, the new group), and a process killed between them leaves a file that no
-  // longer opens, trials and all. In place, not atomic, only where no such copy can replace the file:
-  // a directory this user cannot create or rename files in (a read-only or sticky shared one), or
-  // another user's file, whose owner the copy could not keep.
+  // longer opens, trials and all. The original stays locked (HDF5's lock) until the rename, so no h5py
+  // writer changes it meanwhile. In place, not atomic, only where no such copy may replace the file: a
+  // directory this user cannot create or rename files in (a read-only or sticky shared one), or another
+  // user's file, whose owner the copy could not keep. Any other failure (a full disk) changes nothing.
+  const int fd = lock_for_writing(path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw std::runtime_error(fmt::format("{}: {}", path.string(), std::strerror(err)));
+  }
   const auto copy = std::filesystem::path(path.string() + ".analysis-writing");
-  if (owned_copy(path, copy)) {
-    try {
+  bool copied = false;
+  try {
+    copied = owned_copy(fd, st, copy);
+    if (copied) {
       h5::quiet_errors();
       const hid_t fid = H5Fopen(copy.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
       if (fid < 0) throw std::runtime_error(fmt::format("{}: cannot open the copy for writing", copy.string()));
       put_analysis(a, h5::Handle(fid, H5Fclose), copy);
-    } catch (...) {
-      std::error_code ec;
-      std::filesystem::remove(copy, ec);
-      throw;
+      if (::rename(copy.c_str(), path.c_str()) == 0) {
+        ::close(fd);
+        return;
+      }
+      if (!permission_error(errno) && errno != EBUSY)
+        throw std::runtime_error(fmt::format("{}: cannot replace it with {}: {}", path.string(), copy.string(),
+                                             std::strerror(errno)));
+      ::unlink(copy.c_str());
     }
-    if (::rename(copy.c_str(), path.c_str()) == 0) return;
-    std::error_code ec;
-    std::filesystem::remove(copy, ec);
+  } catch (...) {
+    if (copied) ::unlink(copy.c_str());
+    ::close(fd);
+    throw;
   }
+  ::close(fd);  // HDF5 takes its own lock on its own descriptor, which ours would block
   put_analysis(a, h5::Handle(open_for_writing(path), H5Fclose), path);
 }
 

@@ -139,6 +139,15 @@ if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
   check "killed at each of its $writes writes, --write left the file untouched every time" test "$whole" -eq "$writes"
   check "and a later --write replaces the copy it left" "$advx" analyze killed.h5 --write
   check "and removes it" test ! -e killed.h5.analysis-writing
+  # A copy that cannot be written (a full disk, injected) fails the command and leaves the file alone: no
+  # fallback to writing in place, which a full disk would break halfway.
+  cp r.h5 nospace.h5
+  strace -f -o /dev/null -e trace=copy_file_range -e inject=copy_file_range:error=ENOSPC "$advx" analyze nospace.h5 \
+    --write >/dev/null 2>nospace.txt
+  check "--write on a full disk: exit 1" test $? -eq 1
+  check "and says why" grep -q "nospace.h5.analysis-writing: cannot write the copy for --write: No space left on device" \
+    nospace.txt
+  check "and leaves the file as it was, with no copy" eval 'cmp -s r.h5 nospace.h5 && test ! -e nospace.h5.analysis-writing'
 else
   echo "note: no strace (or ptrace not allowed): the killed --write checks are skipped"
 fi
