@@ -7,14 +7,11 @@
 #include <filesystem>
 #include <string>
 
-#include <fmt/format.h>
-
-#include "advx/common/error.h"
-
 namespace advx::cli {
 
 /// `path` with a symbolic link in its last component followed (to a file that need not exist yet);
-/// `path` itself when it is no link. InputError for a chain of links that does not end.
+/// `path` itself when it is no link, or for a chain of links that does not end (opening it then fails
+/// with ELOOP, reported by the command; this runs inside option parsing, where it must not throw).
 inline std::string through_symlinks(const std::string& path) {
   namespace fs = std::filesystem;
   fs::path p(path);
@@ -25,7 +22,7 @@ inline std::string through_symlinks(const std::string& path) {
     if (ec) return p.string();
     p = target.is_absolute() ? target : p.parent_path() / target;
   }
-  throw InputError(fmt::format("{}: too many levels of symbolic links", path));
+  return path;
 }
 
 }  // namespace advx::cli

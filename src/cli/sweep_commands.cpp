@@ -87,9 +87,9 @@ int run_sweep_command(const SweepArgs& a) {
   // SIGPIPE: the reader of stdout went away (`advx sweep … | head`). Dying there left the lock behind
   // and the trials in flight lost; it stops the run as the signals above do, and says so on stderr.
   std::signal(SIGPIPE, on_stop_signal);
-  // SIGHUP: the terminal of a plain `advx sweep` closed (an ssh session dropped). Under mpirun the ranks
-  // get SIGTERM instead.
-  std::signal(SIGHUP, on_stop_signal);
+  // SIGHUP: the terminal of a plain `advx sweep` closed (an ssh session dropped); under mpirun the ranks
+  // get SIGTERM instead. Not when it is ignored: `nohup advx sweep …` asks to keep running.
+  if (std::signal(SIGHUP, on_stop_signal) == SIG_IGN) std::signal(SIGHUP, SIG_IGN);
   // Serialized: on rank 0 the coordinator thread makes MPI calls while the main thread trains (and
   // never calls MPI).
   mpi::environment env(mpi::threading::serialized, true);

@@ -408,7 +408,6 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
   // Rank 0 opens the store; every rank learns whether the sweep may start (else all throw the same error).
   std::optional<ResultStore> store;
   std::string error;
-  bool runtime_error = false;
   std::vector<std::int64_t> pending;
   bool file_unchanged = false;
   SweepSummary summary;
@@ -637,16 +636,11 @@ SweepSummary run_sweep(const mpi::communicator& world, const SweepFile& sweep, c
                                       counted(moved_away, "finished trial"), options.out.string());
         *options.log << std::flush;
       }
-    } catch (const InputError& e) {
+    } catch (const std::exception& e) {
       error = e.what();
-    } catch (const std::exception& e) {  // not the input's fault (a full disk): exit 1, not 2
-      error = e.what();
-      runtime_error = true;
     }
   }
   mpi::broadcast(world, error, 0);
-  mpi::broadcast(world, runtime_error, 0);
-  if (!error.empty() && runtime_error) throw std::runtime_error(error);
   if (!error.empty()) throw InputError(error);
   // Every rank looks trials up by index in the plan, so all use rank 0's axis order.
   std::vector<std::string> key_order = plan.grid_keys;
