@@ -287,7 +287,8 @@ void add_plan_command(CLI::App& app, Command& selected) {
   plan->add_option("sweep-file", plan_args->sweep, "Sweep file (YAML)")->required();
   plan->add_option("--set", plan_args->sets, "Override a setting (key.path=value)");
   plan->add_option("--out", plan_args->out,
-                   "A result file: mark which trials it holds and which `advx sweep --out` would run (in its ids and seeds)")
+                   "A result file: mark which trials it holds and which `advx sweep --out` would run "
+                   "(in its ids and seeds)")
       ->check(non_empty("a result file name"));
   plan->add_option("--shard", plan_args->shard, "With --out: as `advx sweep --shard K/N` (default: the file's shard)");
   plan->add_flag("--json", plan_args->json, "Print one JSON object");

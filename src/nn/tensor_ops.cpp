@@ -22,6 +22,7 @@ void scale(Tensor& x, float a) {
 void sum_blocks(const Tensor& stacked, std::int64_t blocks, Tensor& sum) {
   detail::require(blocks >= 1 && stacked.rows() % blocks == 0, "sum_blocks: {} rows are not {} equal blocks",
                   stacked.rows(), blocks);
+  detail::require(&sum != &stacked, "sum_blocks: the sum cannot be its own input");
   const std::int64_t rows = stacked.rows() / blocks, n = rows * stacked.cols();
   sum.resize(rows, stacked.cols());
   std::copy(stacked.data(), stacked.data() + n, sum.data());

@@ -58,8 +58,10 @@ void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 namespace {
 // No HDF5 clean-up at process exit. advx closes every file it opens (Handle), and checks the close;
 // a file whose close failed (a full disk) stays in HDF5's tables, and HDF5 1.10's exit-time clean-up
-// then tries to close it again and crashes (a segfault after the error message, exit 139). Set during
-// static initialisation, before any other HDF5 call, as H5dont_atexit requires.
+// then tries to close it again and crashes (a segfault after the error message, exit 139). The price: a
+// file still open at exit is not flushed, and advx leaves none open. Set during static initialisation,
+// before any other HDF5 call, as H5dont_atexit requires: no other advx code calls HDF5 from a static
+// initialiser (one that did, e.g. with H5T_NATIVE_*, could run first and make this a silent no-op).
 const bool kNoExitCleanup = H5dont_atexit() >= 0;
 }  // namespace
 
@@ -250,7 +252,10 @@ DatasetInfo info(hid_t parent, const std::string& name) {
   switch (H5Tget_class(type.get())) {
     case H5T_FLOAT: out.kind = Kind::kFloat; break;
     case H5T_INTEGER: out.kind = Kind::kInt; break;
-    case H5T_STRING: out.kind = H5Tis_variable_str(type.get()) > 0 ? Kind::kString : Kind::kOther; break;
+    case H5T_STRING:
+      out.kind = H5Tis_variable_str(type.get()) > 0 ? Kind::kString : Kind::kOther;
+      out.fixed_length_string = out.kind == Kind::kOther;
+      break;
     default: out.kind = Kind::kOther;
   }
   Handle space(H5Dget_space(ds.get()), H5Sclose);

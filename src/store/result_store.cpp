@@ -184,8 +184,10 @@ struct ResultStore::Impl {
     h5::quiet_errors();
     const auto tmp = std::filesystem::path(path.string() + ".writing");
     try {
+      errno = 0;  // HDF5's messages do not say why a write failed; errno may
       write_into(tmp);
     } catch (const std::exception& e) {
+      const int err = errno;
       // A failed write leaves no half file behind to fill the disk further; HDF5's messages do not say
       // why a write failed, and the usual reason is a full disk.
       std::error_code ec;
@@ -195,6 +197,8 @@ struct ResultStore::Impl {
       if (!ec && space.available < (std::uintmax_t{1} << 20))
         throw std::runtime_error(fmt::format("{} (the file system holding it has {} bytes free)", e.what(),
                                              space.available));
+      if (err == ENOSPC || err == EDQUOT || err == EIO || err == EROFS || err == EACCES)
+        throw std::runtime_error(fmt::format("{} ({})", e.what(), std::strerror(err)));
       throw;
     }
     // rename() replaces the file atomically: a process killed at any moment leaves the old or the new
@@ -334,9 +338,10 @@ struct ResultStore::Impl {
       if (info.dims.size() != 1 || info.kind == h5::Kind::kOther)
         throw InputError(fmt::format("{} is not a column advx writes (expected a 1-D float, integer or "
                                      "variable-length string dataset, found {})", where,
-                                     info.dims.size() != 1 ? fmt::format("{} dimension(s)", info.dims.size())
-                                                           : "another type, e.g. fixed-length strings: write "
-                                                             "h5py.string_dtype() strings"));
+                                     info.dims.size() != 1   ? fmt::format("{} dimension(s)", info.dims.size())
+                                     : info.fixed_length_string ? "fixed-length strings: write them with "
+                                                                  "dtype=h5py.string_dtype()"
+                                                                : "another type"));
       Column c;
       try {
         if (info.kind == h5::Kind::kFloat) {

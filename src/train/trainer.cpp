@@ -388,6 +388,7 @@ void Trainer::save_checkpoint(const std::filesystem::path& path, std::string_vie
   const auto& m = *impl_;
   const auto tmp = std::filesystem::path(path.string() + ".partial");
   {
+    errno = 0;  // the stream reports only that a write failed; errno may say why
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error(fmt::format("{}: cannot write checkpoint", tmp.string()));
     Writer w(out);
@@ -431,11 +432,13 @@ void Trainer::save_checkpoint(const std::filesystem::path& path, std::string_vie
       w.pod(r.seconds);
     }
     w.pod(kCheckpointMagic);
-    if (!out.flush()) {
-      const int err = errno;  // the failed write's (a full disk, usually)
+    out.close();
+    if (!out) {
+      const int err = errno;  // the failed write's, if the stream kept it (a full disk, usually)
       std::error_code ec;
       std::filesystem::remove(tmp, ec);
-      throw std::runtime_error(fmt::format("{}: write failed: {}", tmp.string(), std::strerror(err)));
+      throw std::runtime_error(fmt::format("{}: write failed{}", tmp.string(),
+                                           err != 0 ? fmt::format(": {}", std::strerror(err)) : ""));
     }
   }
   std::filesystem::rename(tmp, path);

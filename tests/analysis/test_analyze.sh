@@ -127,7 +127,8 @@ PY
 # copy renamed over the file (in place, HDF5 left a file that no longer opened). strace's fault injection
 # stops the process at its Nth pwrite.
 if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
-  writes=$(strace -f -c -e trace=pwrite64 "$advx" analyze r.h5 --write 2>&1 >/dev/null | awk '$NF == "pwrite64" {print $4}')
+  writes=$(strace -f -c -e trace=pwrite64 "$advx" analyze r.h5 --write 2>&1 >/dev/null |
+    awk '$NF == "pwrite64" {print $4}')
   check "--write makes several writes" test "${writes:-0}" -gt 5
   whole=0
   for ((w = 1; w <= ${writes:-0}; w++)); do
@@ -145,9 +146,10 @@ if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
   strace -f -o /dev/null -e trace=copy_file_range -e inject=copy_file_range:error=ENOSPC "$advx" analyze nospace.h5 \
     --write >/dev/null 2>nospace.txt
   check "--write on a full disk: exit 1" test $? -eq 1
-  check "and says why" grep -q "nospace.h5.analysis-writing: cannot write the copy for --write: No space left on device" \
-    nospace.txt
-  check "and leaves the file as it was, with no copy" eval 'cmp -s r.h5 nospace.h5 && test ! -e nospace.h5.analysis-writing'
+  check "and says why" \
+    grep -q "nospace.h5.analysis-writing: cannot write the copy for --write: No space left on device" nospace.txt
+  check "and leaves the file as it was, with no copy" \
+    eval 'cmp -s r.h5 nospace.h5 && test ! -e nospace.h5.analysis-writing'
 else
   echo "note: no strace (or ptrace not allowed): the killed --write checks are skipped"
 fi
@@ -277,8 +279,9 @@ with h5py.File("fixed-strings.h5", "a") as f:  # as np.array(..., dtype="S") wri
     del f["trials"]["host"]
     f["trials"].create_dataset("host", data=np.array(hosts, dtype="S"))
 PY
-bad "fixed-length strings" "fixed-strings.h5: /trials/host is not a column advx writes (expected a 1-D float, integer or variable-length string dataset, found another type, e.g. fixed-length strings" \
-  analyze fixed-strings.h5
+bad "fixed-length strings" \
+  "fixed-strings.h5: /trials/host is not a column advx writes (expected a 1-D float, integer or variable-length string \
+dataset, found fixed-length strings" analyze fixed-strings.h5
 for cmd in analyze results; do
   bad "$cmd: no status column" "no-status.h5: /trials has no 'status' column of strings" $cmd no-status.h5
   bad "$cmd: no grid column" "no-axis.h5: /trials has no 'adversaries.gender.lambda' column, a grid key" $cmd no-axis.h5

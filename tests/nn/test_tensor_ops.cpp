@@ -32,19 +32,28 @@ TEST(TensorOps, SplitThenConcatIsIdentity) {
 }
 
 TEST(TensorOps, SumBlocksAddsTheHeadsInOrder) {
-  // Three heads' [2 × 2] blocks stacked head-major. The order shows in float: (1 + 1e8) − 1e8 is 0, and
-  // any other order gives 1.
+  // Three heads' [2 × 2] blocks stacked head-major.
   const Tensor stacked(6, 2, std::vector<float>{1, 2, 3, 4, 10, 20, 30, 40, 100, 200, 300, 400});
   Tensor sum;
   sum_blocks(stacked, 3, sum);
   EXPECT_EQ(sum, Tensor(2, 2, std::vector<float>{111, 222, 333, 444}));
   sum_blocks(stacked, 1, sum);
   EXPECT_EQ(sum, stacked);
-  const Tensor ordered(3, 1, std::vector<float>{1, 1e8f, -1e8f});
-  sum_blocks(ordered, 3, sum);
-  EXPECT_EQ(sum.data()[0], 0.0f);
+  // The order shows in float: (1 + 1e8) − 1e8 is 0 where 1 + (1e8 − 1e8) and (−1e8 + 1e8) + 1 are 1. Blocks
+  // of 37 floats, so that the vector loop of the dispatched kernel runs as well as its tail.
+  const std::int64_t n = 37;
+  std::vector<float> values(3 * n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    values[i] = 1.0f;
+    values[n + i] = 1e8f;
+    values[2 * n + i] = -1e8f;
+  }
+  sum_blocks(Tensor(3, n, values), 3, sum);
+  for (std::int64_t i = 0; i < n; ++i) ASSERT_EQ(sum.data()[i], 0.0f) << "column " << i;
   EXPECT_THROW(sum_blocks(stacked, 4, sum), std::invalid_argument);
   EXPECT_THROW(sum_blocks(stacked, 0, sum), std::invalid_argument);
+  Tensor same = stacked;
+  EXPECT_THROW(sum_blocks(same, 3, same), std::invalid_argument);  // the sum would overwrite its input
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #pragma once
-// Stores an analysis in its result file under /analysis, in place, without touching /trials, /curves or the
-// root attributes: the file is opened read-write with HDF5, an existing /analysis is unlinked and a new one
-// written. (The store itself rewrites whole files, so a resumed sweep drops /analysis; rerun
-// `advx analyze --write`, the analysis is cheap and deterministic. Unlinking leaves the old group's bytes
-// as free space in the file; `h5repack` compacts it.)
+// Stores an analysis in its result file under /analysis, without touching /trials, /curves or the root
+// attributes: a copy of the file is opened read-write with HDF5, an existing /analysis is unlinked and a new
+// one written, and the copy renamed over the file. (The store itself rewrites whole files, so a resumed
+// sweep drops /analysis; rerun `advx analyze --write`, the analysis is cheap and deterministic. Unlinking
+// leaves the old group's bytes as free space in the file; `h5repack` compacts it.)
 //
 // Layout:
 //   /analysis               attributes: format = advx-analysis, format_version = 1, checkpoint, objectives
@@ -26,8 +26,8 @@ namespace advx {
 /// was); in place where no copy can replace it (see the source). InputError when it cannot be written.
 void write_analysis(const Analysis& analysis, const std::filesystem::path& path);
 
-/// What write_analysis would throw for a file it cannot open for writing, checked before an analysis is
-/// run and printed: read-only, or open in another process (h5py, a notebook: HDF5 refuses a writer then).
+/// What write_analysis would throw for a file it cannot write, checked before an analysis is run and
+/// printed: read-only, or open in another process (h5py, a notebook, another advx: HDF5's lock).
 void check_analysis_writable(const std::filesystem::path& path);
 
 }  // namespace advx

@@ -1,6 +1,6 @@
 #pragma once
 // Thin RAII and error handling over HDF5's C API, for the two writers of advx's HDF5 files: the store
-// (the whole result file) and the analysis layer (/analysis, written in place by `advx analyze --write`).
+// (the whole result file) and the analysis layer (/analysis, written into a copy by `advx analyze --write`).
 // Not an API for readers of result files: those use ResultStore.
 
 #include <hdf5.h>
@@ -87,6 +87,7 @@ enum class Kind { kFloat, kInt, kString, kOther };
 struct DatasetInfo {
   bool opened = false;  // false: no dataset of that name could be opened (a group, or a damaged file)
   Kind kind = Kind::kOther;
+  bool fixed_length_string = false;  ///< a kOther that is text of fixed length (numpy 'S' arrays in h5py)
   std::vector<hsize_t> dims;
 };
 DatasetInfo info(hid_t parent, const std::string& name);
