@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -173,8 +174,23 @@ bool owned_copy(int from, const struct stat& st, const std::filesystem::path& co
                                           std::strerror(err)));
   };
   loff_t in_off = 0;
+  bool in_kernel = true;  // copy_file_range, else (a file system without it) read and write
+  std::vector<char> buffer;
   while (in_off < st.st_size) {
-    const ssize_t n = ::copy_file_range(from, &in_off, to, nullptr, static_cast<std::size_t>(st.st_size - in_off), 0);
+    const auto left = static_cast<std::size_t>(st.st_size - in_off);
+    ssize_t n = -1;
+    if (in_kernel) {
+      n = ::copy_file_range(from, &in_off, to, nullptr, left, 0);
+      if (n < 0 && (errno == ENOSYS || errno == EXDEV || errno == EOPNOTSUPP || errno == EINVAL)) {
+        in_kernel = false;
+        continue;
+      }
+    } else {
+      buffer.resize(std::min<std::size_t>(left, std::size_t{1} << 20));
+      n = ::pread(from, buffer.data(), buffer.size(), in_off);
+      if (n > 0 && ::write(to, buffer.data(), static_cast<std::size_t>(n)) != n) n = -1;
+      if (n > 0) in_off += n;
+    }
     if (n < 0) throw fail("write");
     if (n == 0) break;  // the file shrank meanwhile: no writer holds the lock, so it cannot, but do not spin
   }
