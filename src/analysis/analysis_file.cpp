@@ -36,10 +36,9 @@ std::string now_iso() {
 
 namespace {
 
+/// HDF5's read-write open, for the in-place write (after lock_for_writing has checked the file).
 hid_t open_for_writing(const std::filesystem::path& path) {
   h5::quiet_errors();
-  if (::access(path.c_str(), W_OK) != 0)
-    throw InputError(fmt::format("{}: cannot write the analysis into it: {}", path.string(), std::strerror(errno)));
   const hid_t fid = H5Fopen(path.string().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   // HDF5's file locks: a reader in another process (an h5py session, a notebook) keeps writers out.
   if (fid < 0)

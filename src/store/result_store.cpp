@@ -188,8 +188,8 @@ struct ResultStore::Impl {
       write_into(tmp);
     } catch (const std::exception& e) {
       const int err = errno;
-      // A failed write leaves no half file behind to fill the disk further; HDF5's messages do not say
-      // why a write failed, and the usual reason is a full disk.
+      // No half file left behind to fill the disk further; the usual reason for a failed write is a full
+      // disk, which the free space shows.
       std::error_code ec;
       std::filesystem::remove(tmp, ec);
       const auto dir = tmp.has_parent_path() ? tmp.parent_path() : std::filesystem::path(".");
@@ -370,13 +370,10 @@ struct ResultStore::Impl {
     // What every reader relies on: how each trial ended, and where in the grid it sits. Without them a
     // merge or resume would rewrite the file without the column, and analyze would pool grid points.
     if (n > 0) {
-      const auto require = [&](const std::string& name, const char* what) {
-        const auto it = columns.find(name);
-        if (it == columns.end() || it->second.kind != Column::Kind::kString)
-          throw InputError(fmt::format("{}: /trials has no '{}' column of strings ({}), which every advx result file "
-                                       "with trials has (damaged file?)", p.string(), name, what));
-      };
-      require("status", "how each trial ended: ok, diverged or failed");
+      if (const auto it = columns.find("status"); it == columns.end() || it->second.kind != Column::Kind::kString)
+        throw InputError(fmt::format("{}: /trials has no 'status' column of strings (how each trial ended: ok, "
+                                     "diverged or failed), which every advx result file with trials has (damaged "
+                                     "file?)", p.string()));
       for (const auto& key : header.grid_keys)
         if (!columns.count(key))
           throw InputError(fmt::format("{}: /trials has no '{}' column, a grid key of its sweep (the file's grid_keys "
